@@ -1,0 +1,41 @@
+import * as z from "zod";
+import { IsoDateTime, Money, Platform, text, Uuid } from "./primitives.js";
+
+/** The fields of a campaign a brand can change after publishing (see `activation_updated`). */
+export const campaignEditableShape = {
+  title: text(200).meta({ description: "The campaign's title.", example: "Naija Summer Vibes" }),
+  brief: text(5000).optional().meta({ description: "What creators are asked to make." }),
+  platforms: z
+    .array(Platform)
+    .min(1, { error: "must list at least one platform" })
+    .max(5)
+    .refine((list) => new Set(list).size === list.length, { error: "must not repeat a platform" }),
+  budget: Money.optional().meta({ description: "The campaign's total budget." }),
+  startsAt: IsoDateTime.optional(),
+  endsAt: IsoDateTime.optional(),
+  visibility: z.enum(["public", "private"], { error: "must be public or private" }),
+};
+
+/** `endsAt` must not come before `startsAt` when both are given. */
+export function endsAfterStart(value: { startsAt?: string | undefined; endsAt?: string | undefined }) {
+  return value.startsAt === undefined || value.endsAt === undefined || Date.parse(value.endsAt) >= Date.parse(value.startsAt);
+}
+
+/** A brand, as DTTracker knows it. */
+export const Brand = z
+  .object({
+    id: Uuid,
+    name: text(200).meta({ example: "Glow Cosmetics" }),
+  })
+  .meta({ id: "Brand" });
+
+/** A campaign (DTTracker calls it an activation) as synced on publish. */
+export const Campaign = z
+  .object({
+    id: Uuid.meta({ description: "DTTracker's campaign id; offers refer to it." }),
+    brand: Brand,
+    ...campaignEditableShape,
+  })
+  .refine(endsAfterStart, { error: "must not be before startsAt", path: ["endsAt"] })
+  .meta({ id: "Campaign" });
+export type Campaign = z.output<typeof Campaign>;

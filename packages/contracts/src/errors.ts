@@ -1,0 +1,83 @@
+import * as z from "zod";
+
+/**
+ * Every error code of the contract with its HTTP status and what it means.
+ * One table: the receiver, the sender, the mock server and the OpenAPI documents all read it.
+ */
+export const errorCodes = {
+  MALFORMED_JSON: { status: 400, description: "The body is not parseable JSON." },
+  UNAUTHORIZED: {
+    status: 401,
+    description: "Missing or invalid signature, a timestamp more than 5 minutes off, or a missing/invalid bearer token.",
+  },
+  CAMPAIGN_NOT_FOUND: { status: 404, description: "The campaign named by the event is unknown to the receiver." },
+  CREATOR_NOT_FOUND: { status: 404, description: "The creator named by the event is unknown to the receiver." },
+  OFFER_NOT_FOUND: { status: 404, description: "The offer named by the event is unknown to the receiver." },
+  INVALID_STATE: {
+    status: 409,
+    description: "The event conflicts with the receiver's state (e.g. an offer on a cancelled campaign).",
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, description: "The body is larger than 256 KiB." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body is not `application/json`." },
+  VALIDATION_FAILED: { status: 422, description: "The body does not match the contract; `issues` lists each problem." },
+  UNKNOWN_EVENT: { status: 422, description: "The `event` is not one this endpoint accepts." },
+  INTERNAL: { status: 500, description: "The receiver failed unexpectedly; the message reveals nothing internal." },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+/** A contract error code, e.g. `CAMPAIGN_NOT_FOUND`. */
+export type ErrorCode = keyof typeof errorCodes;
+
+/** All error codes, in the order of the table. */
+export const errorCodeList = Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]];
+
+/** The HTTP status that goes with an error code. */
+export function statusOf(code: ErrorCode): number {
+  return errorCodes[code].status;
+}
+
+/** Bodies larger than this are refused with 413 `PAYLOAD_TOO_LARGE`. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const ErrorCodeSchema = z.enum(errorCodeList).meta({ id: "ErrorCode", description: "A contract error code." });
+
+/** One problem with a body: `path` is dotted from the body's root, array indices as numbers. */
+export const Issue = z
+  .object({
+    path: z.string().meta({ example: "data.creators.0.status" }),
+    message: z.string().meta({ example: "must be active or inactive" }),
+  })
+  .meta({ id: "Issue", description: "One problem with the body, located by a dotted path from its root." });
+export type Issue = z.output<typeof Issue>;
+
+/** The `error` member of a failure answer. */
+export const ErrorDetail = z
+  .object({
+    code: ErrorCodeSchema,
+    message: z.string().meta({ description: "What was wrong and what to do about it." }),
+    issues: z.array(Issue).optional().meta({ description: "Present for VALIDATION_FAILED and UNKNOWN_EVENT." }),
+  })
+  .meta({ id: "ErrorDetail" });
+export type ErrorDetail = z.output<typeof ErrorDetail>;
+
+/** Every failure answer: `{ success: false, error: { code, message, issues? } }`. */
+export const ErrorAnswer = z
+  .object({ success: z.literal(false), error: ErrorDetail })
+  .meta({
+    id: "ErrorAnswer",
+    description: "A failure. The HTTP status is the one of `error.code` in the contract's table.",
+    example: {
+      success: false,
+      error: {
+        code: "CAMPAIGN_NOT_FOUND",
+        message: "Campaign 5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f is not known here. Send campaign_created first, then retry this offer with the same id.",
+      },
+    },
+  });
+export type ErrorAnswer = z.output<typeof ErrorAnswer>;
+
+/** Builds a failure answer body. */
+export function errorAnswer(code: ErrorCode, message: string, issues?: Issue[]): ErrorAnswer {
+  return issues === undefined
+    ? { success: false, error: { code, message } }
+    : { success: false, error: { code, message, issues } };
+}

@@ -1,0 +1,81 @@
+import * as z from "zod";
+import { defineEvent } from "../define-event.js";
+import { ErrorCodeSchema } from "../errors.js";
+import { IsoDateTime, Platform, text, Uuid } from "../primitives.js";
+
+/** A creator handle as stored: without the leading `@`. */
+const Handle = z
+  .string()
+  .regex(/^[A-Za-z0-9._]{1,100}$/, {
+    error: "must be a handle of letters, digits, dots or underscores, without the leading @ (e.g. wickhed7)",
+  });
+
+/** A creator on Dobbletap, as synced to DTTracker. */
+export const Creator = z
+  .object({
+    dobbletapId: Uuid.meta({ description: "Dobbletap's creator id; offers address creators by it." }),
+    handle: Handle.meta({ example: "wickhed7" }),
+    displayName: text(200).optional(),
+    platforms: z
+      .array(
+        z.object({
+          platform: Platform,
+          handle: Handle,
+          followers: z.int({ error: "must be a whole number" }).nonnegative().optional(),
+        }),
+      )
+      .max(10),
+    status: z.enum(["active", "inactive"], {
+      // Production failure #3: 'pending' broke a database constraint. Only these two exist.
+      error: "must be active or inactive",
+    }),
+    updatedAt: IsoDateTime,
+  })
+  .meta({ id: "Creator" });
+export type Creator = z.output<typeof Creator>;
+
+/** Dobbletap → DTTracker: a batch of creators (1 to 500), as `creators-sync-from-dobbletap` receives it. */
+export const creatorsSynced = defineEvent({
+  name: "creators_synced",
+  endpoint: "dttracker.creator-sync",
+  summary: "Dobbletap synced a batch of creators",
+  description:
+    "Always an array `creators[]` of 1 to 500, never a single object. A batch can partly succeed: the " +
+    "result maps each creator to DTTracker's id or to the error that stopped it.",
+  data: z.object({
+    creators: z
+      .array(Creator, {
+        // Production failure #2: one object was sent where the array was expected.
+        error: (issue) =>
+          issue.code === "invalid_type" ? "must be an array creators[] (1 to 500), not a single creator object" : undefined,
+      })
+      .min(1, { error: "must hold at least one creator" })
+      .max(500, { error: "must hold at most 500 creators: split the batch" }),
+  }),
+  result: z.object({
+    synced: z.array(z.object({ dobbletapId: Uuid, dttrackerId: Uuid })),
+    failed: z.array(
+      z.object({ dobbletapId: Uuid, error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
+    ),
+  }),
+  example: {
+    id: "f2c4e6a8-0b1d-4f3e-a5c7-9e1b3d5f7a9c",
+    event: "creators_synced",
+    occurredAt: "2026-02-08T09:00:00.000Z",
+    data: {
+      creators: [
+        {
+          dobbletapId: "29f99241-53d1-4f78-b9b0-2169f4a15a49",
+          handle: "wickhed7",
+          displayName: "Wickhed",
+          platforms: [
+            { platform: "tiktok", handle: "wickhed7", followers: 184000 },
+            { platform: "instagram", handle: "wickhed7", followers: 52300 },
+          ],
+          status: "active",
+          updatedAt: "2026-02-08T08:55:00.000Z",
+        },
+      ],
+    },
+  },
+});
