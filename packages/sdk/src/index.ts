@@ -1,0 +1,60 @@
+/**
+ * Typed senders and a verifying receiver for the DTTracker ↔ Dobbletap webhooks.
+ * Runtime-neutral (Web `Request`/`Response`, Web Crypto or node:crypto): Node ≥ 20 and Deno.
+ *
+ * @packageDocumentation
+ */
+export {
+  createClient,
+  createDobbletapClient,
+  createDttrackerClient,
+  type ClientOptions,
+  type DeliveryHooks,
+  type DobbletapClient,
+  type DttrackerClient,
+  type PartyClient,
+  type SendOptions,
+  type SendResult,
+  type SyncStatus,
+} from "./client/create-client.js";
+export { defaultRetryPolicy, type RetryPolicy } from "./client/retry.js";
+export { createMemoryRetryQueue, type MemoryRetryQueue, type QueuedDelivery, type RetryQueue } from "./client/retry-queue.js";
+export {
+  ContractError,
+  ContractViolationError,
+  isContractError,
+  isContractViolationError,
+  isSignatureError,
+  isTransportError,
+  isUnexpectedResponseError,
+  isWebhookKitError,
+  SignatureError,
+  TransportError,
+  UnexpectedResponseError,
+  WebhookKitError,
+  type DeliveryErrorCode,
+  type SignatureFailure,
+} from "./errors/index.js";
+export {
+  createWebhookHandler,
+  duplicateResult,
+  type EventHandler,
+  type HandlerContext,
+  type HandlerResult,
+  type RequestOutcome,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookHandlers,
+} from "./receiver/create-webhook-handler.js";
+export { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./receiver/dedup-store.js";
+export {
+  createSigner,
+  createVerifier,
+  generateSecret,
+  type HeadersLike,
+  type HmacBackend,
+  type SignedHeaders,
+  type VerifiedDelivery,
+  type WebhookSigner,
+  type WebhookVerifier,
+} from "./signing/index.js";
