@@ -48,3 +48,4 @@ export {
   type ParseResult,
 } from "./parse.js";
 export { IsoDateTime, Money, Platform, Uuid, text } from "./primitives.js";
+export { providerStates, type ProviderStateName } from "./provider-states.js";

@@ -1,0 +1,85 @@
+/**
+ * `dttracker-dobbletap-verify`: verifies a real deployment (or the mock server) against the pacts
+ * shipped in @dttracker-dobbletap/contracts. Exit 0 when every interaction passes, 1 otherwise.
+ */
+import { parseArgs } from "node:util";
+import type { Party } from "../endpoints.js";
+import { verifyProvider, type BrokerOptions } from "./verify.js";
+
+const usage = `Usage: dttracker-dobbletap-verify --provider dobbletap|dttracker --base-url URL
+         [--states-url URL] [--secret-env NAME] [--bearer-env NAME]
+         [--pact FILE …] [--broker-url URL] [--log-level info]
+
+  --provider     whose receiver to verify
+  --base-url     its base URL, e.g. https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e
+  --states-url   its Pact provider-state change endpoint (POST { state, params, action })
+  --secret-env   environment variable holding its signing secret (default WEBHOOK_SECRET)
+  --bearer-env   environment variable holding a bearer token its gateway demands (optional)
+  --pact         pact file(s) to verify instead of the ones shipped in this package
+  --broker-url   fetch pacts from a Pact Broker (default: $PACT_BROKER_BASE_URL when set); token from
+                 $PACT_BROKER_TOKEN; results published when $PACT_BROKER_PUBLISH_VERIFICATION_RESULTS=true
+                 with version $PACT_BROKER_PROVIDER_VERSION and branch $PACT_BROKER_PROVIDER_BRANCH`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      provider: { type: "string" },
+      "base-url": { type: "string" },
+      "states-url": { type: "string" },
+      "secret-env": { type: "string", default: "WEBHOOK_SECRET" },
+      "bearer-env": { type: "string" },
+      pact: { type: "string", multiple: true },
+      "broker-url": { type: "string" },
+      "log-level": { type: "string", default: "warn" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const provider = values.provider;
+  if (provider !== "dobbletap" && provider !== "dttracker") fail("--provider must be dobbletap or dttracker.");
+  const baseUrl = values["base-url"] ?? fail("--base-url is required.");
+  const secretEnv = values["secret-env"]!;
+  const secret = process.env[secretEnv] ?? fail(`The signing secret is read from $${secretEnv}, which is not set.`);
+  const bearerToken = values["bearer-env"] ? process.env[values["bearer-env"]] : undefined;
+  if (values["bearer-env"] && !bearerToken) fail(`$${values["bearer-env"]} is not set.`);
+  const brokerUrl = values["broker-url"] ?? process.env.PACT_BROKER_BASE_URL;
+  const broker: BrokerOptions | undefined = brokerUrl
+    ? {
+        url: brokerUrl,
+        token: process.env.PACT_BROKER_TOKEN,
+        username: process.env.PACT_BROKER_USERNAME,
+        password: process.env.PACT_BROKER_PASSWORD,
+        publish: process.env.PACT_BROKER_PUBLISH_VERIFICATION_RESULTS === "true",
+        providerVersion: process.env.PACT_BROKER_PROVIDER_VERSION,
+        providerBranch: process.env.PACT_BROKER_PROVIDER_BRANCH,
+      }
+    : undefined;
+
+  process.env.PACT_DO_NOT_TRACK ??= "true";
+  try {
+    await verifyProvider({
+      provider: provider as Party,
+      baseUrl,
+      statesUrl: values["states-url"],
+      secret,
+      bearerToken,
+      pactFiles: values.pact,
+      broker,
+      logLevel: values["log-level"] as "warn",
+    });
+    console.log(`\n✔ ${provider} at ${baseUrl} honours every interaction of the contract.`);
+  } catch (error) {
+    console.error(`\n✘ ${provider} at ${baseUrl} does not honour the contract:\n${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,59 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * Signs one replayed request per Standard Webhooks with node:crypto. Pact verification is a
+ * Node-only tool, and the contracts package cannot depend on the SDK (the SDK depends on it).
+ */
+function signature(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
+  return `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`;
+}
+
+type ProxiedRequest = IncomingMessage & { body?: unknown };
+
+/** What {@link createResigningFilter} needs. */
+export interface ResignOptions {
+  /** The provider's signing secret (`whsec_…`), read from the environment by the caller. */
+  secret: string;
+  /** Sent as `Authorization: Bearer` when the provider's gateway demands it. */
+  bearerToken?: string;
+}
+
+/**
+ * An express-style request filter for Pact's verifier proxy: recorded timestamps are stale by
+ * design, so every replayed request is signed afresh with the provider's test secret, its
+ * `webhook-id` set to the body's `id`. After `useForeignSecretOnce()` the next request is signed
+ * with a random secret instead (the "signed with another secret" provider state).
+ */
+export function createResigningFilter(options: ResignOptions) {
+  let foreignNext = false;
+  const filter = (request: ProxiedRequest, _response: ServerResponse, next: () => void) => {
+    if (request.body === undefined || request.url?.startsWith("/_pact")) return next();
+    const body = Buffer.isBuffer(request.body) ? request.body.toString("utf8") : JSON.stringify(request.body);
+    let id = request.headers["webhook-id"];
+    try {
+      const parsed = JSON.parse(body) as { id?: unknown };
+      if (typeof parsed.id === "string") id = parsed.id;
+    } catch {
+      // Not JSON: keep the recorded id; the provider will answer 400 either way.
+    }
+    const secret = foreignNext ? `whsec_${randomBytes(32).toString("base64")}` : options.secret;
+    foreignNext = false;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const webhookId = String(id ?? "");
+    request.headers["webhook-id"] = webhookId;
+    request.headers["webhook-timestamp"] = String(timestamp);
+    request.headers["webhook-signature"] = signature(secret, webhookId, timestamp, body);
+    if (options.bearerToken) request.headers.authorization = `Bearer ${options.bearerToken}`;
+    // The proxy forwards req.body: make it the exact bytes that were signed.
+    request.body = Buffer.from(body, "utf8");
+    request.headers["content-length"] = String(Buffer.byteLength(body));
+    next();
+  };
+  return Object.assign(filter, {
+    useForeignSecretOnce() {
+      foreignNext = true;
+    },
+  });
+}

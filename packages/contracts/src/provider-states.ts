@@ -1,0 +1,28 @@
+/**
+ * The provider states the pacts use: what a provider must set up before an interaction is replayed
+ * (Pact's provider-state change protocol posts `{ state, params, action: "setup" | "teardown" }`).
+ * A real deployment's state-change endpoint and the mock server both implement these.
+ */
+export const providerStates = {
+  /** params `{ campaignId, creatorId }`: an active campaign exists (with the creator's assignment open). */
+  campaignExists: "a campaign exists",
+  /** params `{ campaignId }`: the campaign was never synced (the offer-before-campaign failure). */
+  campaignMissing: "no campaign exists",
+  /** params `{ creatorId, handle }`: Dobbletap knows this creator. */
+  creatorExists: "a creator exists",
+  /** params: the whole `offer` of an `offer_sent`; that offer already exists with identical content. */
+  offerExists: "an offer exists",
+  /** params `{ offerId, campaignId, creatorId }`: DTTracker sent this offer and it is `offered`. */
+  offerPending: "an offer is awaiting the creator's answer",
+  /** params `{ offerId }`: the provider has never seen this offer. */
+  offerMissing: "no offer exists",
+  /**
+   * No params: the replayed request is signed with a secret the provider does not hold. A verifier
+   * re-signs with another secret; a receiver that cannot check signatures in a test setup (the mock
+   * server's `--no-verify-signatures`) must answer the next delivery 401 as a verifying one would.
+   */
+  foreignSignature: "the request is signed with another secret",
+} as const;
+
+/** One provider state name. */
+export type ProviderStateName = (typeof providerStates)[keyof typeof providerStates];

@@ -1,0 +1,121 @@
+/**
+ * The provider side of the contract: the mock server, as Dobbletap and as DTTracker, must honour
+ * every interaction the consumers recorded in pacts/. Provider states are set through the mock's
+ * Pact state-change endpoint; every replayed request is re-signed with the provider's test secret
+ * (recorded timestamps are stale by design). Run after the consumer tests, which write the pacts.
+ */
+import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { shippedPactFor, verifyProvider } from "@dttracker-dobbletap/contracts/pact";
+import { generateSecret } from "@dttracker-dobbletap/sdk";
+import { afterAll, describe, expect, it } from "vitest";
+import { startMockServer } from "../../src/index.js";
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const providers = ["dobbletap", "dttracker"] as const;
+
+describe.each(providers)("verifyProvider() against the mock server as %s", (provider) => {
+  it("passes every interaction of the pact", async () => {
+    const secret = generateSecret();
+    const mock = await startMockServer({ as: provider, port: 0, secret, log: () => {} });
+    try {
+      const output = await verifyProvider({
+        provider,
+        baseUrl: mock.url,
+        statesUrl: `${mock.origin}/__mock/provider-states`,
+        secret,
+        pactFiles: [shippedPactFor(provider)],
+      });
+      expect(output).toBeDefined();
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+/** A provider that says "success" with a status the contract does not have, for everything. */
+function brokenProvider(): Promise<Server> {
+  const server = createServer((request, response) => {
+    let raw = "";
+    request.on("data", (chunk: Buffer) => (raw += chunk));
+    request.on("end", () => {
+      response.setHeader("content-type", "application/json");
+      if (request.url?.includes("provider-states")) return response.end("{}");
+      const id = (JSON.parse(raw || "{}") as { id?: string }).id;
+      response.end(
+        JSON.stringify({
+          success: true,
+          eventId: id,
+          result: { type: "offer", id: "0c0ffee0-0000-4000-8000-000000000002", status: "pending" },
+        }),
+      );
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+describe("verifyProvider() against a broken provider", () => {
+  let server: Server | undefined;
+  afterAll(() => server?.close());
+
+  it("fails, and the failure names the mismatch", async () => {
+    server = await brokenProvider();
+    const { port } = server.address() as AddressInfo;
+    const verification = verifyProvider({
+      provider: "dobbletap",
+      baseUrl: `http://127.0.0.1:${port}`,
+      statesUrl: `http://127.0.0.1:${port}/provider-states`,
+      secret: generateSecret(),
+      pactFiles: [shippedPactFor("dobbletap")],
+    });
+    await expect(verification).rejects.toThrow(/status/i);
+    const message = await verification.catch((error: Error) => error.message);
+    expect(message).toMatch(/pending/);
+  });
+});
+
+describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
+  it.each(providers)("verifies the %s pact against the mock started with --no-verify-signatures", async (provider) => {
+    const mock = spawn(
+      process.execPath,
+      ["--import", "tsx", "packages/mock-server/src/cli.ts", "--as", provider, "--port", "0", "--no-verify-signatures"],
+      { cwd: root, env: { ...process.env, NO_COLOR: "1" } },
+    );
+    try {
+      const origin = await new Promise<string>((resolve, reject) => {
+        let seen = "";
+        mock.stdout.on("data", (chunk: Buffer) => {
+          seen += chunk;
+          const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
+          if (match) resolve(match[0]);
+        });
+        mock.once("exit", (code) => reject(new Error(`mock server exited with ${code}: ${seen}`)));
+      });
+      const base = provider === "dobbletap" ? "/functions/v1/make-server-8061e72e" : "/functions/v1";
+      const { port } = new URL(origin);
+      const verifier = spawn(
+        `${root}node_modules/.bin/pact-verifier`,
+        [
+          "--file", shippedPactFor(provider),
+          "--hostname", "127.0.0.1",
+          "--port", port,
+          "--base-path", base,
+          "--state-change-url", `${origin}/__mock/provider-states`,
+          "--state-change-teardown",
+          "--no-colour",
+        ],
+        { cwd: root, env: { ...process.env, PACT_DO_NOT_TRACK: "true" } },
+      );
+      let output = "";
+      verifier.stdout.on("data", (chunk: Buffer) => (output += chunk));
+      verifier.stderr.on("data", (chunk: Buffer) => (output += chunk));
+      const code = await new Promise<number | null>((resolve) => verifier.once("exit", resolve));
+      expect(output).not.toMatch(/FAILED/);
+      expect(code, output).toBe(0);
+    } finally {
+      mock.kill("SIGTERM");
+    }
+  });
+});
