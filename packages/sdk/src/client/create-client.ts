@@ -1,0 +1,407 @@
+import {
+  endpoints,
+  events,
+  eventsTo,
+  IsoDateTime,
+  MAX_BODY_BYTES,
+  parseEventData,
+  Uuid,
+  type EventDataInput,
+  type EventName,
+  type EventResult,
+  type EventsTo,
+  type Party,
+  type PascalCase,
+} from "@dttracker-dobbletap/contracts";
+import { ContractViolationError } from "../errors/contract-violation-error.js";
+import type { WebhookKitError } from "../errors/webhook-kit-error.js";
+import { createSigner } from "../signing/index.js";
+import { createTransportApi, deliver, notify, type AttemptHooks, type Transport } from "./deliver.js";
+import { judge, type OutcomeContext } from "./outcome.js";
+import { resolveRetryPolicy, type RetryPolicy } from "./retry.js";
+import type { QueuedDelivery, RetryQueue } from "./retry-queue.js";
+import { createScrubber, showUrl } from "./redact.js";
+
+/**
+ * Logging hooks: one call per attempt, per answer and per send. They never receive a header, a
+ * secret, a token or a signature, so their payloads can go to any log. A hook that throws is ignored.
+ *
+ * @example
+ * ```ts
+ * const dobbletap = createDobbletapClient({
+ *   baseUrl, secret,
+ *   hooks: {
+ *     onAttempt: ({ event, id, attempt }) => console.info("sending", event, id, "attempt", attempt),
+ *     onResponse: ({ status, ms }) => console.info("answered", status, "in", Math.round(ms), "ms"),
+ *     onResult: (sent) => console.info(sent.eventId, sent.syncStatus),
+ *   },
+ * });
+ * ```
+ */
+export interface DeliveryHooks extends AttemptHooks {
+  /** Once per send, with what the send resolves to. */
+  onResult?(result: SendResult): void;
+}
+
+/**
+ * How to reach and authenticate to the receiving party.
+ *
+ * @example
+ * ```ts
+ * const options: ClientOptions = {
+ *   baseUrl: process.env.DOBBLETAP_BASE_URL!, // https://<ref>.supabase.co/functions/v1/make-server-8061e72e
+ *   secret: process.env.DOBBLETAP_WEBHOOK_SECRET!,
+ *   bearerToken: process.env.DOBBLETAP_ANON_KEY,
+ * };
+ * ```
+ */
+export interface ClientOptions {
+  /**
+   * The receiving party's base URL; each event's path is appended to it. Dobbletap:
+   * `https://<ref>.supabase.co/functions/v1/make-server-8061e72e`; DTTracker:
+   * `https://<ref>.supabase.co/functions/v1`; locally `http://127.0.0.1:<port>`. Configuration, never a constant.
+   */
+  baseUrl: string;
+  /** The shared signing secret (`whsec_…`). Several: every request is signed with each (for a rotation). */
+  secret: string | readonly string[];
+  /** Sent as `Authorization: Bearer <token>` when the receiver's gateway demands it (Supabase's anon key). */
+  bearerToken?: string;
+  /** How long one attempt may wait for an answer. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** The retry policy (partial: the rest from `defaultRetryPolicy`), or `false` for a single attempt. */
+  retry?: Partial<RetryPolicy> | false;
+  /** Where an event goes when every attempt failed in a way that may succeed later. */
+  retryQueue?: RetryQueue;
+  /** The fetch to use (a test double, an instrumented fetch). Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Logging hooks. */
+  hooks?: DeliveryHooks;
+  /** The clock used to timestamp signatures, in milliseconds (for tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Per-send options.
+ *
+ * @example
+ * ```ts
+ * // An idempotent resend: the receiver answers the first result with duplicate: true.
+ * await dobbletap.send("offer_sent", data, { id: previous.eventId, signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
+export interface SendOptions {
+  /** The envelope id (a UUID, also `webhook-id`). Give the id of an earlier send to resend it idempotently. Default: a new UUID. */
+  id?: string;
+  /** When the event happened. Default: now. */
+  occurredAt?: string | Date;
+  /** Aborts the send (no more attempts; it resolves with a failure and is not queued). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Whether the other side has the event, as the integration's callers record it.
+ *
+ * @example
+ * ```ts
+ * const { syncStatus } = await dobbletap.offerSent(data);
+ * await db.offers.update(offer.id, { sync_status: syncStatus });
+ * ```
+ */
+export interface SyncStatus {
+  /** True only when the receiver answered with the contract's success naming its record. */
+  synced: boolean;
+  /** Why not, when not synced. */
+  error: { code: string; message: string } | null;
+  /** True only when the event was handed to the retry queue and the queue accepted it. */
+  retryQueued: boolean;
+}
+
+/**
+ * What every send resolves to; a delivery failure is reported here, never thrown.
+ *
+ * @example
+ * ```ts
+ * const sent = await dobbletap.offerSent(data);
+ * if (sent.success) console.log(sent.result.id, sent.result.status); // the offer Dobbletap created
+ * else console.warn(sent.syncStatus.error?.code, sent.syncStatus.retryQueued);
+ * ```
+ */
+export interface SendResult<E extends EventName = EventName> {
+  /** Same as `syncStatus.synced`. */
+  success: boolean;
+  /** The envelope id (`webhook-id`): keep it to resend idempotently. */
+  eventId: string;
+  syncStatus: SyncStatus;
+  /** What the receiver did (the record it created or found), when synced. */
+  result?: EventResult<E>;
+  /** True when the receiver had already processed this event (or the same record): nothing new was created. */
+  duplicate?: boolean;
+  /** The HTTP status of the last answer, when there was one. */
+  status?: number;
+  /** How many requests were made. */
+  attempts: number;
+  /** Why it did not sync: a ContractError (the receiver's error answer), ContractViolationError (an invalid answer), TransportError or UnexpectedResponseError. */
+  failure?: WebhookKitError;
+}
+
+/** `offer_sent` → `offerSent`: the method name of an event. */
+export type CamelCase<S extends string> = Uncapitalize<PascalCase<S>>;
+
+/**
+ * A sender to one party: one method per event that party receives, derived from the contract's
+ * event map, plus `send(event, data, options)`.
+ *
+ * @example
+ * ```ts
+ * const client: PartyClient<"dobbletap"> = createClient("dobbletap", { baseUrl, secret });
+ * await client.offerSent({ offer });
+ * ```
+ */
+export type PartyClient<P extends Party> = {
+  readonly [E in EventsTo<P> as CamelCase<E>]: (data: EventDataInput<E>, options?: SendOptions) => Promise<SendResult<E>>;
+} & {
+  /**
+   * Sends any event this party receives. Rejects (before any request) with a
+   * ContractViolationError when `data`, `id` or `occurredAt` break the contract; otherwise resolves.
+   */
+  send<E extends EventsTo<P>>(event: E, data: EventDataInput<E>, options?: SendOptions): Promise<SendResult<E>>;
+};
+
+/**
+ * What DTTracker uses to send to Dobbletap: `campaignCreated`, `activationUpdated`,
+ * `activationCancelled`, `offerSent`, `send`.
+ *
+ * @example
+ * ```ts
+ * const dobbletap: DobbletapClient = createDobbletapClient({ baseUrl, secret, bearerToken });
+ * ```
+ */
+export type DobbletapClient = PartyClient<"dobbletap">;
+
+/**
+ * What Dobbletap uses to send to DTTracker: `creatorsSynced`, `offerAccepted`, `offerDeclined`, `send`.
+ *
+ * @example
+ * ```ts
+ * const dttracker: DttrackerClient = createDttrackerClient({ baseUrl, secret });
+ * ```
+ */
+export type DttrackerClient = PartyClient<"dttracker">;
+
+const partyNames: Record<Party, string> = { dobbletap: "Dobbletap", dttracker: "DTTracker" };
+const encoder = new TextEncoder();
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function requestViolation(message: string, path: string, issue: string): ContractViolationError {
+  return new ContractViolationError(message, [{ path, message: issue }], "request");
+}
+
+function checkOptions(options: ClientOptions): { base: URL; timeoutMs: number } {
+  let base: URL;
+  try {
+    base = new URL(options.baseUrl);
+  } catch {
+    // The value is not repeated: a base URL may carry a key in its query string.
+    throw new TypeError("baseUrl must be an absolute http(s) URL, e.g. https://<project-ref>.supabase.co/functions/v1.");
+  }
+  if (base.protocol !== "https:" && base.protocol !== "http:") {
+    throw new TypeError(`baseUrl must use http: or https:, not ${base.protocol}`);
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
+    throw new RangeError(`timeoutMs must be a number of milliseconds > 0; got ${String(timeoutMs)}.`);
+  }
+  const token = options.bearerToken;
+  if (token !== undefined && (typeof token !== "string" || !/^[\x21-\x7e]+$/.test(token))) {
+    throw new TypeError("bearerToken must be a non-empty token of printable ASCII without spaces (e.g. the Supabase anon key).");
+  }
+  return { base, timeoutMs };
+}
+
+function occurredAtOf(value: string | Date | undefined): string {
+  if (value === undefined) return new Date().toISOString();
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) {
+      throw requestViolation("occurredAt is an invalid Date. Pass a valid Date or an ISO-8601 UTC string.", "occurredAt", "must be a valid date");
+    }
+    return value.toISOString();
+  }
+  const checked = IsoDateTime.safeParse(value);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]?.message ?? "must be an ISO-8601 UTC timestamp";
+    throw requestViolation(`occurredAt ${issue}. Pass a Date or an ISO-8601 UTC string.`, "occurredAt", issue);
+  }
+  return checked.data;
+}
+
+/**
+ * Makes a sender to one party. Its methods are derived from the contract's event map: one per event
+ * that `party` receives, posting to that event's endpoint under `baseUrl`. Throws at once when the
+ * secret, the base URL, the timeout, the bearer token or the retry policy is unusable.
+ *
+ * @example
+ * ```ts
+ * const dobbletap = createClient("dobbletap", { baseUrl, secret });
+ * const sent = await dobbletap.send("campaign_created", { campaign });
+ * ```
+ */
+export function createClient<P extends Party>(party: P, options: ClientOptions): PartyClient<P> {
+  const { base, timeoutMs } = checkOptions(options);
+  const signer = createSigner(options.secret);
+  const policy = resolveRetryPolicy(options.retry);
+  const hooks = options.hooks ?? {};
+  const queue = options.retryQueue;
+  const scrub = createScrubber([options.secret, options.bearerToken]);
+  const transport: Transport = {
+    api: createTransportApi({ timeoutMs, policy, bearerToken: options.bearerToken }),
+    signer,
+    policy,
+    // Looked up per call, so that a fetch replaced after the client was made (a test, an APM agent) is used.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    now: options.now ?? Date.now,
+    hooks,
+  };
+  const receiver = partyNames[party];
+
+  // Each event's URL is computed once: the base (without a trailing slash) + the endpoint's path.
+  const root = base.href.replace(/\/+$/, "");
+  const routes = new Map<EventName, { url: string; shownUrl: string }>();
+  for (const name of eventsTo(party)) {
+    const url = root + endpoints[events[name].endpoint].path;
+    routes.set(name, { url, shownUrl: showUrl(url) });
+  }
+
+  async function send<E extends EventsTo<P>>(event: E, data: EventDataInput<E>, sendOptions: SendOptions = {}): Promise<SendResult<E>> {
+    const route = routes.get(event);
+    if (!route) {
+      const accepted = [...routes.keys()].join(", ");
+      throw requestViolation(
+        `${receiver} does not receive "${String(event).slice(0, 64)}"; this client sends: ${accepted}.`,
+        "event",
+        `must be one of: ${accepted}`,
+      );
+    }
+    const id = sendOptions.id ?? crypto.randomUUID();
+    if (sendOptions.id !== undefined && !Uuid.safeParse(id).success) {
+      throw requestViolation(
+        "The id option must be a UUID (the envelope id and webhook-id); pass the eventId of an earlier send to resend it, or omit it.",
+        "id",
+        "must be a UUID",
+      );
+    }
+    const occurredAt = occurredAtOf(sendOptions.occurredAt);
+    // Validated once; the parsed data (trimmed, unknown fields stripped) is what is signed and sent.
+    const checked = parseEventData(event, data);
+    if (!checked.success) {
+      throw new ContractViolationError(checked.error.message, checked.error.issues ?? [], "request");
+    }
+    const envelope = { id, event, occurredAt, data: checked.data };
+    // Stringified and encoded once: every attempt signs and sends these exact bytes.
+    const body = encoder.encode(JSON.stringify(envelope));
+    if (body.byteLength > MAX_BODY_BYTES) {
+      throw requestViolation(
+        `The ${event} body is ${body.byteLength} bytes; receivers refuse more than ${MAX_BODY_BYTES} (413). Send it in smaller batches.`,
+        "",
+        `must be at most ${MAX_BODY_BYTES} bytes`,
+      );
+    }
+
+    const outcome = await deliver(transport, { event, id, url: route.url, shownUrl: route.shownUrl, body, signal: sendOptions.signal });
+    const context: OutcomeContext = { event, id, receiver, shownUrl: route.shownUrl, policy, timeoutMs, scrub };
+    const verdict = judge<E>(outcome, context);
+
+    let result: SendResult<E>;
+    if (verdict.synced) {
+      result = {
+        success: true,
+        eventId: id,
+        syncStatus: { synced: true, error: null, retryQueued: false },
+        result: verdict.answer.result as EventResult<E>,
+        duplicate: verdict.answer.duplicate === true,
+        status: verdict.status,
+        attempts: outcome.attempts,
+      };
+    } else {
+      let retryQueued = false;
+      let advice: string;
+      if (!verdict.retryable) {
+        advice = "";
+      } else if (!queue) {
+        advice = ` Not queued (no retryQueue configured): resend it later with the same id (${id}); the receiver deduplicates.`;
+      } else {
+        const delivery: QueuedDelivery = {
+          event,
+          id,
+          url: route.shownUrl,
+          envelope: envelope as QueuedDelivery["envelope"],
+          attempts: outcome.attempts,
+          lastError: { code: verdict.code, message: verdict.message },
+          queuedAt: new Date().toISOString(),
+        };
+        try {
+          await queue.enqueue(delivery);
+          retryQueued = true;
+          advice = " Handed to the retry queue: it will be resent with the same id.";
+        } catch (error) {
+          // Only the error's name: a queue's message may quote its own connection string.
+          const name = error instanceof Error ? error.name : typeof error;
+          advice = ` The hand-off to the retry queue failed (${name}), so it is NOT queued: resend it later with the same id (${id}).`;
+        }
+      }
+      const failure = verdict.fail(verdict.message + advice);
+      result = {
+        success: false,
+        eventId: id,
+        syncStatus: { synced: false, error: { code: failure.code, message: failure.message }, retryQueued },
+        ...(verdict.status !== undefined && { status: verdict.status }),
+        attempts: outcome.attempts,
+        failure,
+      };
+    }
+    notify(hooks, "onResult", result as SendResult);
+    return result;
+  }
+
+  const client: Record<string, unknown> = { send };
+  for (const name of routes.keys()) {
+    client[camelCase(name)] = (data: EventDataInput<EventsTo<P>>, sendOptions?: SendOptions) =>
+      send(name as EventsTo<P>, data, sendOptions);
+  }
+  return Object.freeze(client) as PartyClient<P>;
+}
+
+/**
+ * The sender DTTracker uses to call Dobbletap (`POST {baseUrl}/webhooks/dttracker`).
+ *
+ * @example
+ * ```ts
+ * const dobbletap = createDobbletapClient({
+ *   baseUrl: process.env.DOBBLETAP_BASE_URL!, // …/functions/v1/make-server-8061e72e
+ *   secret: process.env.DOBBLETAP_WEBHOOK_SECRET!,
+ *   bearerToken: process.env.DOBBLETAP_ANON_KEY,
+ * });
+ * const sent = await dobbletap.offerSent({ offer });
+ * if (!sent.success) console.warn(sent.syncStatus.error);
+ * ```
+ */
+export function createDobbletapClient(options: ClientOptions): DobbletapClient {
+  return createClient("dobbletap", options);
+}
+
+/**
+ * The sender Dobbletap uses to call DTTracker (`{baseUrl}/creator-sync-from-dobbletap` and
+ * `{baseUrl}/dobbletap-webhooks`).
+ *
+ * @example
+ * ```ts
+ * const dttracker = createDttrackerClient({ baseUrl: process.env.DTTRACKER_BASE_URL!, secret: process.env.DTTRACKER_WEBHOOK_SECRET! });
+ * await dttracker.creatorsSynced({ creators });
+ * await dttracker.offerAccepted({ offerId, campaignId, creatorId });
+ * ```
+ */
+export function createDttrackerClient(options: ClientOptions): DttrackerClient {
+  return createClient("dttracker", options);
+}
