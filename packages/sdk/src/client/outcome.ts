@@ -123,10 +123,16 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
       const { status } = outcome;
       const retryable = isRetryableStatus(status);
       const after = parseRetryAfter(outcome.retryAfter);
+      const { maxRetryAfterMs, totalTimeoutMs } = context.policy;
+      const asked = after === undefined ? "" : ` It asked to be retried after ${Math.ceil(after / 1000)} s`;
       const waitNote =
-        after !== undefined && after > context.policy.maxRetryAfterMs
-          ? ` It asked to be retried after ${Math.ceil(after / 1000)} s, longer than retry.maxRetryAfterMs (${context.policy.maxRetryAfterMs} ms), so this send did not wait.`
-          : "";
+        after === undefined || !retryable
+          ? ""
+          : after > maxRetryAfterMs
+            ? `${asked}, longer than retry.maxRetryAfterMs (${maxRetryAfterMs} ms), so this send did not wait.`
+            : after >= totalTimeoutMs - outcome.elapsedMs
+              ? `${asked}, longer than what was left of retry.totalTimeoutMs (${totalTimeoutMs} ms), so this send did not wait.`
+              : "";
       const answer = parseErrorAnswer(looseJson(outcome.data));
       if (answer) {
         const { code } = answer.error;
