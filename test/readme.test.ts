@@ -1,0 +1,165 @@
+/**
+ * The README is part of the product: a snippet that does not run is a bug. Every code block in it
+ * runs here. The TypeScript blocks run from the packed tarballs of the three packages, installed
+ * with plain npm into a scratch project outside the workspace (as an integrator installs them), under
+ * Node ESM, Node CJS and Deno, against mock servers. The shell blocks run in that project too.
+ * Needs the packages built (`pnpm test` builds first).
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { generateSecret } from "@dttracker-dobbletap/sdk";
+import { startMockServer } from "@dttracker-dobbletap/mock-server";
+import { transformSync } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../", import.meta.url));
+const deno = join(root, "packages/sdk/node_modules/.bin/deno");
+const packages = ["contracts", "sdk", "mock-server"];
+const pinnedPnpm = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { packageManager: string }).packageManager;
+
+/** Fenced blocks of the README, with their language. */
+function codeBlocks(markdown: string): Array<{ lang: string; code: string }> {
+  return [...markdown.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((match) => ({ lang: match[1]!, code: match[2]! }));
+}
+
+const blocks = codeBlocks(readFileSync(join(root, "README.md"), "utf8"));
+const tsBlocks = blocks.filter((block) => block.lang === "ts");
+const [quickStart, ...shellBlocks] = blocks.filter((block) => block.lang === "sh");
+
+// Calls the receiver a README block built, with a signed contract example, to prove it answers.
+const receiverProbe = `
+import { createSigner as __createSigner } from "@dttracker-dobbletap/sdk";
+import { events as __events } from "@dttracker-dobbletap/contracts";
+const __example = __events.offer_sent.example;
+const __body = JSON.stringify(__example);
+const __headers = await __createSigner(process.env.WEBHOOK_SECRET!).headers(__example.id, __body);
+const __response = await handle(new Request("http://localhost/webhooks/dttracker", {
+  method: "POST", headers: { "content-type": "application/json", ...__headers }, body: __body,
+}));
+console.log("probe", __response.status, JSON.stringify(await __response.json()));
+`;
+
+function withProbe(code: string): string {
+  return code.includes("createWebhookHandler(") ? code + receiverProbe : code;
+}
+
+/** CommonJS has no top-level await: keep the imports at the top, run the rest in an async main. */
+function asCommonJs(code: string): string {
+  const lines = code.split("\n");
+  const imports = lines.filter((line) => line.startsWith("import "));
+  const body = lines.filter((line) => !line.startsWith("import "));
+  const wrapped = `${imports.join("\n")}\nasync function main() {\n${body.join("\n")}\n}\nmain().catch((error) => { console.error(error); process.exit(1); });\n`;
+  return transformSync(wrapped, { loader: "ts", format: "cjs" }).code;
+}
+
+let scratch = "";
+let env: NodeJS.ProcessEnv = {};
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  for (const name of packages) {
+    if (!existsSync(join(root, "packages", name, "dist"))) throw new Error(`packages/${name}/dist is missing: run pnpm build first.`);
+  }
+  scratch = mkdtempSync(join(tmpdir(), "dttracker-dobbletap-readme-"));
+  const tarballs = join(scratch, "tarballs");
+  for (const name of packages) {
+    execFileSync("pnpm", ["pack", "--pack-destination", tarballs], { cwd: join(root, "packages", name), stdio: "pipe" });
+  }
+  writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true }));
+  writeFileSync(join(scratch, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+  const files = execFileSync("ls", [tarballs], { encoding: "utf8" }).trim().split("\n");
+  // Pact is an optional peer of the contracts package: the verify command needs it installed.
+  execFileSync(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files.map((file) => `./tarballs/${file}`), "@pact-foundation/pact@17.1.2"],
+    { cwd: scratch, stdio: "pipe" },
+  );
+
+  const secret = generateSecret();
+  const dobbletap = await startMockServer({ as: "dobbletap", port: 0, secret, log: () => {} });
+  const dttracker = await startMockServer({ as: "dttracker", port: 0, secret, log: () => {} });
+  closers.push(() => dobbletap.close(), () => dttracker.close());
+  env = {
+    ...process.env,
+    WEBHOOK_SECRET: secret,
+    DOBBLETAP_URL: dobbletap.url,
+    DOBBLETAP_STATES_URL: `${dobbletap.origin}/__mock/provider-states`,
+    DTTRACKER_URL: dttracker.url,
+    DTTRACKER_STATES_URL: `${dttracker.origin}/__mock/provider-states`,
+    PACT_DO_NOT_TRACK: "true",
+    NO_COLOR: "1",
+  };
+}, 180_000);
+
+afterAll(async () => {
+  for (const close of closers) await close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** What each TypeScript block must print, beyond exiting 0. */
+function expectOutput(code: string, stdout: string) {
+  if (code.includes("createDobbletapClient(")) {
+    expect(stdout).toMatch(/campaign \{[^}]*synced: true/);
+    expect(stdout).toMatch(/offer \{[^}]*status: ['"]offered['"]/);
+  }
+  if (code.includes("createWebhookHandler(")) expect(stdout).toMatch(/^probe 200 \{"success":true/m);
+  if (code.includes("createDttrackerClient(")) expect(stdout).toMatch(/creators \{[^]*synced: \[/);
+}
+
+describe("README TypeScript blocks, from the packed tarballs", () => {
+  it("has the blocks this test knows how to check", () => {
+    expect(tsBlocks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  describe.each(tsBlocks.map((block, index) => [index + 1, block.code] as const))("block %i", (index, code) => {
+    it("runs under Node ESM", async () => {
+      const file = join(scratch, `block-${index}.mjs`);
+      writeFileSync(file, transformSync(withProbe(code), { loader: "ts", format: "esm" }).code);
+      const { stdout } = await run(process.execPath, [file], { cwd: scratch, env });
+      expectOutput(code, stdout);
+    });
+
+    it("runs under Node CJS", async () => {
+      const file = join(scratch, `block-${index}.cjs`);
+      writeFileSync(file, asCommonJs(withProbe(code)));
+      const { stdout } = await run(process.execPath, [file], { cwd: scratch, env });
+      expectOutput(code, stdout);
+    });
+
+    it("runs under Deno", async () => {
+      const file = join(scratch, `block-${index}.ts`);
+      writeFileSync(file, withProbe(code));
+      const { stdout } = await run(deno, ["run", "--quiet", "--allow-env", "--allow-net", "--allow-read", file], {
+        cwd: scratch,
+        env: { ...env, DENO_NO_UPDATE_CHECK: "1" },
+      });
+      expectOutput(code, stdout);
+    });
+  });
+});
+
+describe("README shell blocks", () => {
+  it("quick start: two commands with the pinned pnpm, the second one what CI runs", () => {
+    const lines = quickStart!.code.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^npx -y ${pinnedPnpm} install && npx -y ${pinnedPnpm} mock\\b`));
+    expect(lines[1]).toMatch(new RegExp(`^npx -y ${pinnedPnpm} install && npx -y ${pinnedPnpm} test\\b`));
+    expect(readFileSync(join(root, ".ci/run"), "utf8")).toMatch(/^pnpm test$/m);
+  });
+
+  it.each(shellBlocks.map((block, index) => [index + 1, block.code] as const))(
+    "block %i runs against the mock servers",
+    async (_, code) => {
+      // The README speaks of the default port; the mocks here listen on free ones.
+      const script = code.replaceAll("http://127.0.0.1:4010", new URL(env.DOBBLETAP_URL!).origin);
+      const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script], { cwd: scratch, env, timeout: 90_000 });
+      expect(stdout).not.toMatch(/"success":false/);
+    },
+    120_000,
+  );
+});
