@@ -60,6 +60,8 @@ export function matchersFor(schema: z.ZodType, example: unknown, options: { exac
     if (typeof value === "string") {
       if (node.format === "uuid") return MatchersV3.uuid(value);
       if (node.format === "date-time") return MatchersV3.regex(ISO_UTC, value);
+      // A schema's own pattern (currency codes, handles) when Pact's Rust regex can take it.
+      if (node.pattern && !/\(\?[=!<]/.test(node.pattern)) return MatchersV3.regex(node.pattern, value);
       return MatchersV3.like(value);
     }
     if (typeof value === "number" && node.type === "integer") return MatchersV3.integer(value);
