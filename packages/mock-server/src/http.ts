@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * The few node:http helpers the admin routes need. Webhook routes never come here: they go through
+ * the SDK's receiver, so they answer exactly as a correct implementation would.
+ */
+
+/** An admin request body that is not JSON or too large. */
+export class BodyError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = "BodyError";
+  }
+}
+
+const ADMIN_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Reads a small JSON body; an empty body is `{}`.
+ *
+ * @example
+ * ```ts
+ * const body = await readJson(req); // throws BodyError for bad JSON
+ * ```
+ */
+export function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > ADMIN_MAX_BYTES) {
+        reject(new BodyError("The body is larger than 1 MiB.", 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("error", () => reject(new BodyError("The body could not be read.")));
+    req.once("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8").trim();
+      if (text === "") return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new BodyError("The body is not valid JSON."));
+      }
+    });
+  });
+}
+
+/**
+ * Answers with a JSON body.
+ *
+ * @example
+ * ```ts
+ * sendJson(res, 200, { ok: true });
+ * ```
+ */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/**
+ * A non-contract failure answer (admin routes, unknown paths): `{ success: false, error: { message } }`.
+ *
+ * @example
+ * ```ts
+ * sendError(res, 404, "No route GET /x.");
+ * ```
+ */
+export function sendError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { success: false, error: { message } });
+}

@@ -1,0 +1,134 @@
+import { endpoints, eventsAt, MAX_BODY_BYTES, type EndpointId, type EventName } from "@dttracker-dobbletap/contracts";
+import {
+  ContractError,
+  createSigner,
+  createWebhookHandler,
+  duplicateResult,
+  generateSecret,
+  type RequestOutcome,
+  type WebhookHandler,
+  type WebhookSigner,
+} from "@dttracker-dobbletap/sdk";
+import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node";
+import type { MockParty } from "./seed.js";
+import type { MockState } from "./state.js";
+
+/** One webhook route the mock serves. */
+export interface WebhookRoute {
+  path: string;
+  endpoint: EndpointId;
+  events: EventName[];
+  listener: NodeListener;
+}
+
+/** How the receivers check signatures. */
+export type SignatureMode =
+  | { verify: true; secret: string }
+  /** `--no-verify-signatures`: each request is re-signed before the SDK's receiver sees it. */
+  | { verify: false; foreignOnce: () => boolean };
+
+/**
+ * The webhook routes of one party, derived from the contract: one SDK receiver per endpoint the party
+ * owns, accepting that endpoint's events, each handler applying the event to the state. Built afresh
+ * on reset so the receivers' memory of delivered ids goes with the state it described.
+ *
+ * @example
+ * ```ts
+ * const routes = createWebhookRoutes("dobbletap", "/functions/v1/make-server-8061e72e", state, { verify: true, secret }, onOutcome);
+ * ```
+ */
+export function createWebhookRoutes(
+  as: MockParty,
+  base: string,
+  state: MockState,
+  signatures: SignatureMode,
+  onOutcome: (path: string, outcome: RequestOutcome) => void,
+): WebhookRoute[] {
+  // With verification off, requests are signed with a secret only this process holds.
+  const secret = signatures.verify ? signatures.secret : generateSecret();
+  const signer = createSigner(secret);
+  const routes: WebhookRoute[] = [];
+  for (const endpoint of Object.keys(endpoints) as EndpointId[]) {
+    if (endpoints[endpoint].receiver !== as) continue;
+    const path = base + endpoints[endpoint].path;
+    const accepted = eventsAt(endpoint) as EventName[];
+    const handlers = Object.fromEntries(accepted.map((name) => [name, applyTo(state)]));
+    const handle = createWebhookHandler({
+      secrets: secret,
+      handlers: handlers as never,
+      onOutcome: (outcome) => onOutcome(path, outcome),
+    });
+    const web = signatures.verify ? handle : resigning(handle, signer, signatures.foreignOnce);
+    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(web) });
+  }
+  return routes;
+}
+
+/** The one handler every event gets: apply to the state, answer with its outcome. */
+function applyTo(state: MockState) {
+  return (event: Parameters<MockState["apply"]>[0]) => {
+    const outcome = state.apply(event);
+    if (!outcome.ok) throw new ContractError(outcome.code, outcome.message);
+    return outcome.duplicate ? duplicateResult(outcome.result) : outcome.result;
+  };
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * `--no-verify-signatures`: the SDK's receiver has no signature-less mode (on purpose), so the mock
+ * signs each request itself, with a secret only it holds, and hands it on. Everything after the
+ * signature check — size, JSON, the contract, `webhook-id` = `id`, dedup, the rules — still runs in
+ * the SDK, unchanged. The id signed is the `webhook-id` header if sent, else the envelope's `id`.
+ */
+function resigning(handle: WebhookHandler, signer: WebhookSigner, foreignOnce: () => boolean): WebhookHandler {
+  return async (request) => {
+    if (request.method !== "POST") return handle(request);
+    const declared = request.headers.get("content-length");
+    if (declared !== null && Number(declared) > MAX_BODY_BYTES) return handle(request);
+    const bytes = await readUpTo(request, MAX_BODY_BYTES + 1);
+    if (bytes === undefined) return handle(new Request(request.url, { method: "POST", headers: request.headers, body: "" }));
+    const id = request.headers.get("webhook-id") ?? idOf(bytes) ?? crypto.randomUUID();
+    // "Signed with another secret" (a provider state) must still be refused as a verifying receiver would.
+    const headers = new Headers(request.headers);
+    const signed = await (foreignOnce() ? createSigner(generateSecret()) : signer).headers(id, bytes);
+    for (const [name, value] of Object.entries(signed)) headers.set(name, value);
+    return handle(new Request(request.url, { method: "POST", headers, body: bytes }));
+  };
+}
+
+/** The body, reading at most `limit` bytes (more only proves it is too large); undefined if unreadable. */
+async function readUpTo(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  if (request.body === null) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+function idOf(bytes: Uint8Array): string | undefined {
+  try {
+    const id = (JSON.parse(utf8.decode(bytes)) as { id?: unknown }).id;
+    return typeof id === "string" && id.length <= 200 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
