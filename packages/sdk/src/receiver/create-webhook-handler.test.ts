@@ -29,7 +29,7 @@ const secret = generateSecret();
 const URL_ = "http://127.0.0.1/webhooks/dttracker";
 const encoder = new TextEncoder();
 
-const example = <E extends EventName>(name: E) => structuredClone(events[name].example);
+const example = <E extends EventName>(name: E) => structuredClone(events[name].example) as (typeof events)[E]["example"];
 const offerBody = () => JSON.stringify(example("offer_sent"));
 const offer = events.offer_sent.example.data.offer;
 
@@ -63,7 +63,7 @@ async function signed(body: string | Uint8Array, options: SignOptions = {}): Pro
   return new Request(URL_, {
     method: options.method ?? "POST",
     headers: { "content-type": "application/json", ...headers, ...options.headers },
-    body: bytes,
+    body: bytes as Uint8Array<ArrayBuffer>,
   });
 }
 
@@ -91,7 +91,7 @@ async function answer(response: Response) {
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
-async function expectError(response: Response, code: ErrorCode, status = errorCodes[code].status) {
+async function expectError(response: Response, code: ErrorCode, status: number = errorCodes[code].status) {
   const { body } = await answer(response);
   expect({ status: response.status, code: body.error?.code, success: body.success }).toEqual({ status, code, success: false });
   expect(response.headers.get("content-type")).toBe("application/json");
@@ -141,7 +141,7 @@ describe("createWebhookHandler(...) success", () => {
   });
 
   it.each(eventNames)("createWebhookHandler({ handlers: { %s } }) accepts the contract's example", async (name) => {
-    const handle = receiver({ [name]: () => results[name] } as WebhookHandlers<typeof name>);
+    const handle = receiver({ [name]: () => results[name] } as unknown as WebhookHandlers<typeof name>);
     const { status, body } = await answer(await handle(await signed(JSON.stringify(example(name)))));
     expect(status).toBe(200);
     expect(body).toEqual({ success: true, eventId: events[name].example.id, result: results[name] });

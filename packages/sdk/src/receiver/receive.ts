@@ -1,0 +1,417 @@
+import {
+  errorAnswer,
+  errorCodes,
+  isEventName,
+  MAX_BODY_BYTES,
+  parseEventJson,
+  parseSuccessAnswer,
+  type ErrorCode,
+  type EventEnvelope,
+  type EventName,
+  type Issue,
+} from "@dttracker-dobbletap/contracts";
+import { ContractViolationError, isContractError, isSignatureError } from "../errors/index.js";
+import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
+import { bearerMatches, expectedBearer } from "./bearer.js";
+import { isJsonContentType } from "./content-type.js";
+import { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./dedup-store.js";
+import { isDuplicateResult, type DuplicateResult } from "./duplicate-result.js";
+import { readCappedBody } from "./read-body.js";
+import type { HandlerContext, RequestOutcome, WebhookHandlerOptions } from "./types.js";
+
+/**
+ * One delivery as a runtime adapter hands it to the receiver core: no Web `Request` needed, so the
+ * node:http adapter (and benchmarks) skip building one.
+ *
+ * @example
+ * ```ts
+ * const answer = await receiver.receive({ method: "POST", headers: req.headers, body: bytes, request: () => toRequest(req, bytes) });
+ * ```
+ */
+export interface Delivery {
+  method: string;
+  /** A `Headers` object or node's lower-case header record. */
+  headers: HeadersLike;
+  /**
+   * The raw body: bytes already read, a stream (read here with a running cap), or a function that
+   * reads at most `limit` bytes and resolves `undefined` when there are more.
+   */
+  body: Uint8Array | ReadableStream<Uint8Array> | null | ((limit: number) => Promise<Uint8Array | undefined>);
+  /** The request handlers see as `context.request`; a function is called only if a handler reads it. */
+  request: Request | (() => Request);
+}
+
+/**
+ * The receiver core's answer: status, headers and the JSON text of the body.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body } = await receiver.receive(delivery);
+ * res.writeHead(status, headers).end(body);
+ * ```
+ */
+export interface DeliveryAnswer {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+/**
+ * The runtime-neutral receiver core behind `createWebhookHandler`: the contract's checks in order,
+ * dedup and the typed handler, from raw bytes and headers to an answer.
+ *
+ * @example
+ * ```ts
+ * const receiver = createReceiver({ secrets, handlers });
+ * const answer = await receiver.receive({ method: "POST", headers, body: rawBytes, request });
+ * ```
+ */
+export interface WebhookReceiver {
+  receive(delivery: Delivery): Promise<DeliveryAnswer>;
+}
+
+/** The answer one request gets, before it becomes a Response; also what `onOutcome` reports. */
+interface Answer {
+  status: number;
+  body: object;
+  code?: ErrorCode;
+  event?: string;
+  id?: string;
+  duplicate?: boolean;
+  result?: unknown;
+  allow?: boolean;
+}
+
+type AnyHandler = (event: EventEnvelope, context: HandlerContext) => unknown;
+
+/** Everything decided once, when the handler is created; the per-request path only reads it. */
+interface State {
+  handlers: Record<string, AnyHandler>;
+  accept: { accept: readonly EventName[] };
+  verifier: WebhookVerifier;
+  bearer: Uint8Array | undefined;
+  bearerOnly: boolean;
+  store: DedupStore;
+  maxBodyBytes: number;
+  tooLarge: Answer;
+  onError: (error: unknown, context: { event?: string; id?: string }) => void;
+  onOutcome: ((outcome: RequestOutcome) => void) | undefined;
+  /** Deliveries being processed, by id: a second delivery of the same id waits for the first. */
+  inflight: Map<string, Array<() => void>>;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" } as const;
+const JSON_HEADERS_ALLOW_POST = { "content-type": "application/json", allow: "POST" } as const;
+// Stateless between calls (no streaming), so one decoder serves every request.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+const METHOD_NOT_ALLOWED: Answer = {
+  ...failure("VALIDATION_FAILED", "Use POST: this endpoint only receives webhook deliveries."),
+  status: 405,
+  allow: true,
+};
+const UNSUPPORTED_MEDIA_TYPE = failure(
+  "UNSUPPORTED_MEDIA_TYPE",
+  "Content-Type must be application/json (UTF-8). Send the event envelope as JSON.",
+);
+const BAD_BEARER = failure(
+  "UNAUTHORIZED",
+  "Missing or wrong Authorization header: this endpoint requires Authorization: Bearer <token>.",
+);
+const UNREADABLE_BODY = failure("MALFORMED_JSON", "The body could not be read completely. Send it again.");
+const NOT_UTF8 = failure("MALFORMED_JSON", "The body is not valid UTF-8. Send the event envelope as UTF-8 JSON.");
+const INTERNAL = failure(
+  "INTERNAL",
+  "The receiver failed unexpectedly while processing this event. Retry later with the same webhook-id.",
+);
+
+function createState<E extends EventName>(options: WebhookHandlerOptions<E>): State {
+  const handlers = options.handlers as unknown as Record<string, AnyHandler>;
+  if (typeof handlers !== "object" || handlers === null) throw new TypeError("createWebhookHandler needs a handlers object.");
+  const accept = Object.keys(handlers);
+  if (accept.length === 0) throw new TypeError("createWebhookHandler needs at least one event handler.");
+  for (const name of accept) {
+    if (!isEventName(name)) throw new TypeError(`handlers.${name} is not an event of the contract.`);
+    if (typeof handlers[name] !== "function") throw new TypeError(`handlers.${name} must be a function.`);
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError("maxBodyBytes must be a positive integer.");
+  const bearerOnly = options.bearer?.mode === "bearer-only";
+  if (options.bearer && options.bearer.mode !== undefined && options.bearer.mode !== "with-signature" && !bearerOnly) {
+    throw new TypeError('bearer.mode must be "with-signature" or "bearer-only".');
+  }
+  if (bearerOnly) {
+    console.warn(
+      "[@dttracker-dobbletap/sdk] bearer-only mode: requests with the right bearer token and no signature are accepted. " +
+        "A bearer token is not proof of authenticity; sign requests and switch to the default mode.",
+    );
+  }
+  return {
+    handlers,
+    accept: { accept: accept as EventName[] },
+    verifier: createVerifier(options.secrets, {
+      toleranceSeconds: options.toleranceSeconds,
+      now: options.now,
+      backend: options.backend,
+    }),
+    bearer: options.bearer ? expectedBearer(options.bearer.token) : undefined,
+    bearerOnly,
+    store: options.dedupStore ?? createMemoryDedupStore(),
+    maxBodyBytes,
+    tooLarge: failure(
+      "PAYLOAD_TOO_LARGE",
+      `The body is larger than ${maxBodyBytes} bytes. Send smaller batches (creators_synced takes at most 500 creators).`,
+    ),
+    onError: options.onError ?? logError,
+    onOutcome: options.onOutcome,
+    inflight: new Map(),
+  };
+}
+
+/**
+ * Builds the receiver core from the options of `createWebhookHandler` (which wraps it in Web
+ * `Request`/`Response`). Throws at creation, not per request, for a malformed secret, an unknown
+ * event name or bad options.
+ *
+ * @example
+ * ```ts
+ * const receiver = createReceiver({ secrets, handlers: { offer_sent } });
+ * const { status, body } = await receiver.receive({ method: "POST", headers, body: rawBytes, request });
+ * ```
+ */
+export function createReceiver<E extends EventName>(options: WebhookHandlerOptions<E>): WebhookReceiver {
+  const state = createState(options);
+  return { receive: (delivery) => receive(state, delivery) };
+}
+
+async function receive(state: State, delivery: Delivery): Promise<DeliveryAnswer> {
+  const started = state.onOutcome === undefined ? 0 : performance.now();
+  let answer: Answer;
+  try {
+    answer = await process(state, delivery);
+  } catch (error) {
+    // Unreachable by design (each step answers its own failures); an answer is still owed.
+    report(state, error, {});
+    answer = INTERNAL;
+  }
+  if (state.onOutcome !== undefined) {
+    const outcome: RequestOutcome = { status: answer.status, ms: performance.now() - started };
+    if (answer.code !== undefined) outcome.code = answer.code;
+    if (answer.event !== undefined) outcome.event = answer.event;
+    if (answer.id !== undefined) outcome.id = answer.id;
+    if (answer.duplicate) outcome.duplicate = true;
+    if (answer.result !== undefined) outcome.result = answer.result;
+    try {
+      state.onOutcome(outcome);
+    } catch {
+      // A logging hook must not change the answer.
+    }
+  }
+  return {
+    status: answer.status,
+    headers: answer.allow ? JSON_HEADERS_ALLOW_POST : JSON_HEADERS,
+    body: JSON.stringify(answer.body),
+  };
+}
+
+/** Reads one header from a `Headers` object or node's record (where repeats come as arrays). */
+function headerOf(headers: HeadersLike, name: string): string | null {
+  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name);
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  if (value === undefined) return null;
+  return typeof value === "string" ? value : value.join(", ");
+}
+
+async function readBody(state: State, body: Delivery["body"]): Promise<Uint8Array | undefined> {
+  if (body instanceof Uint8Array) return body.byteLength > state.maxBodyBytes ? undefined : body;
+  if (typeof body === "function") return body(state.maxBodyBytes);
+  return readCappedBody(body, state.maxBodyBytes);
+}
+
+/** The contract's checks, in order; each failure is answered here. */
+async function process(state: State, delivery: Delivery): Promise<Answer> {
+  if (delivery.method !== "POST") return METHOD_NOT_ALLOWED;
+  const headers = delivery.headers;
+
+  // Refuse a declared oversize body before reading a byte of it.
+  const declared = headerOf(headers, "content-length");
+  if (declared !== null && Number(declared) > state.maxBodyBytes) return state.tooLarge;
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readBody(state, delivery.body);
+  } catch {
+    return UNREADABLE_BODY;
+  }
+  if (bytes === undefined) return state.tooLarge;
+
+  if (!isJsonContentType(headerOf(headers, "content-type"))) return UNSUPPORTED_MEDIA_TYPE;
+
+  if (state.bearer !== undefined && !bearerMatches(headerOf(headers, "authorization"), state.bearer)) return BAD_BEARER;
+  let deliveryId = headerOf(headers, "webhook-id");
+  // Legacy bearer-only senders do not sign; a request that carries any signature header is verified.
+  const unsigned =
+    state.bearerOnly && headerOf(headers, "webhook-signature") === null && headerOf(headers, "webhook-timestamp") === null;
+  if (!unsigned) {
+    try {
+      deliveryId = (await state.verifier.verify(headers, bytes)).id;
+    } catch (error) {
+      if (isSignatureError(error)) return failure("UNAUTHORIZED", error.message);
+      throw error;
+    }
+  }
+
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return NOT_UTF8;
+  }
+  const parsed = parseEventJson(text, state.accept);
+  if (!parsed.success) return failure(parsed.error.code, parsed.error.message, parsed.error.issues);
+  const event = parsed.event;
+  const { id, event: name } = event;
+  if (deliveryId !== null && deliveryId !== id) {
+    const mismatch = failure(
+      "VALIDATION_FAILED",
+      "The envelope id does not equal the webhook-id header: they must be the same idempotency key.",
+      [{ path: "id", message: "must equal the webhook-id header" }],
+    );
+    mismatch.event = name;
+    mismatch.id = id;
+    return mismatch;
+  }
+
+  // One delivery of an id at a time in this process: a concurrent retry waits for the first attempt,
+  // then sees its success in the store (duplicate) or, after a failure, runs the handler itself.
+  // The map holds the queue of waiters per id; the uncontended path allocates one empty array.
+  const waiting = state.inflight.get(id);
+  if (waiting === undefined) state.inflight.set(id, []);
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await deliver(state, delivery.request, event);
+  } finally {
+    // Hand the turn to the next waiter (FIFO), or free the id.
+    const next = state.inflight.get(id)!.shift();
+    if (next === undefined) state.inflight.delete(id);
+    else next();
+  }
+}
+
+/**
+ * The handler's context when the adapter builds the request lazily: a class, so the getter lives on
+ * the prototype instead of being defined per request.
+ */
+class LazyContext implements HandlerContext {
+  #request: Request | undefined;
+  readonly deliveryId: string;
+  readonly #build: () => Request;
+
+  constructor(deliveryId: string, build: () => Request) {
+    this.deliveryId = deliveryId;
+    this.#build = build;
+  }
+
+  get request(): Request {
+    return (this.#request ??= this.#build());
+  }
+}
+
+/** Dedup, then the handler, then the check of what it returned. */
+async function deliver(state: State, request: Delivery["request"], event: EventEnvelope): Promise<Answer> {
+  const { id, event: name } = event;
+  let stored: StoredAnswer | undefined;
+  try {
+    stored = await state.store.get(id);
+  } catch (error) {
+    report(state, error, { event: name, id });
+    return internal(name, id);
+  }
+  if (stored !== undefined) {
+    if (stored.event !== name) {
+      // Replaying the first answer would claim this event was done; it was not.
+      return about(
+        failure("INVALID_STATE", `The id ${id} was already used for a ${stored.event} event. Every event needs its own id.`),
+        name,
+        id,
+      );
+    }
+    return success({ ...stored.body, duplicate: true }, stored.body.result, true, name, id);
+  }
+
+  let returned: unknown;
+  try {
+    returned = await state.handlers[name]!(
+      event,
+      typeof request === "function" ? new LazyContext(id, request) : { request, deliveryId: id },
+    );
+  } catch (error) {
+    if (isContractError(error)) return about(failure(error.code, error.message, error.issues, error.status), name, id);
+    report(state, error, { event: name, id });
+    return internal(name, id);
+  }
+
+  const duplicate = isDuplicateResult(returned);
+  const result = duplicate ? (returned as DuplicateResult<unknown>).result : returned;
+  const checked = parseSuccessAnswer(
+    name,
+    duplicate ? { success: true, eventId: id, result, duplicate: true } : { success: true, eventId: id, result },
+  );
+  if (!checked.success) {
+    // Never a 200 for something that was not done: a result that names no record is a receiver bug.
+    report(
+      state,
+      new ContractViolationError(
+        `The ${name} handler returned a result that breaks the contract: ${checked.issues
+          .map((issue) => `${issue.path}: ${issue.message}`)
+          .join("; ")}`,
+        checked.issues,
+        "answer",
+      ),
+      { event: name, id },
+    );
+    return internal(name, id);
+  }
+  try {
+    await state.store.set(id, { event: name, body: checked.answer });
+  } catch (error) {
+    // The work is done and the answer is true; only a later retry would repeat it. Tell the integrator.
+    report(state, error, { event: name, id });
+  }
+  return success(checked.answer, checked.answer.result, duplicate, name, id);
+}
+
+function failure(code: ErrorCode, message: string, issues?: Issue[], status: number = errorCodes[code].status): Answer {
+  return { status, code, body: errorAnswer(code, message, issues) };
+}
+
+function success(body: object, result: unknown, duplicate: boolean, event: string, id: string): Answer {
+  return { status: 200, body, result, duplicate, event, id };
+}
+
+/** Tags a freshly made answer with the event and id it is about (for `onOutcome`). */
+function about(answer: Answer, event: string, id: string): Answer {
+  answer.event = event;
+  answer.id = id;
+  return answer;
+}
+
+function internal(event: string, id: string): Answer {
+  return { ...INTERNAL, event, id };
+}
+
+function report(state: State, error: unknown, context: { event?: string; id?: string }): void {
+  try {
+    state.onError(error, context);
+  } catch {
+    // A logging hook must not change the answer.
+  }
+}
+
+/** The default `onError`: one line, no body, no headers, nothing the request carried but its event and id. */
+function logError(error: unknown, context: { event?: string; id?: string }): void {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+  const line = what.length > 300 ? `${what.slice(0, 300)}…` : what;
+  console.error(
+    `[@dttracker-dobbletap/sdk] ${context.event ?? "webhook"} ${context.id ?? "(no id)"} failed with 500 INTERNAL: ${line.replace(/\s+/g, " ")}`,
+  );
+}

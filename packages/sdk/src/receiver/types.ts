@@ -1,0 +1,141 @@
+import type { EventEnvelope, EventName, EventResult } from "@dttracker-dobbletap/contracts";
+import type { HmacBackend } from "../signing/index.js";
+import type { DedupStore } from "./dedup-store.js";
+import type { DuplicateResult } from "./duplicate-result.js";
+
+/**
+ * A receiver: a Web-standard request handler (Deno.serve, Supabase Edge Functions, Hono, Next route
+ * handlers).
+ *
+ * @example
+ * ```ts
+ * const handle: WebhookHandler = createWebhookHandler({ secrets, handlers });
+ * Deno.serve(handle);
+ * ```
+ */
+export type WebhookHandler = (request: Request) => Promise<Response>;
+
+/**
+ * What a handler gets besides the event.
+ *
+ * @example
+ * ```ts
+ * offer_sent: async (event, { deliveryId, request }) => {
+ *   console.info(`offer ${event.data.offer.id} via delivery ${deliveryId} from ${request.headers.get("user-agent")}`);
+ *   return { type: "offer", id: await offers.create(event.data.offer), status: "offered" };
+ * },
+ * ```
+ */
+export interface HandlerContext {
+  /** The original request (its body has already been read). */
+  request: Request;
+  /** The verified `webhook-id`, equal to `event.id`: the idempotency key of this delivery. */
+  deliveryId: string;
+}
+
+/**
+ * What a handler returns: the record it created or found (`{ type, id, status }`, or the per-creator
+ * mapping for `creators_synced`), or `duplicateResult(...)` of it.
+ *
+ * @example
+ * ```ts
+ * const created: HandlerResult<"offer_sent"> = { type: "offer", id: offerId, status: "offered" };
+ * const existed: HandlerResult<"offer_sent"> = duplicateResult(created);
+ * ```
+ */
+export type HandlerResult<K extends EventName> = EventResult<K> | DuplicateResult<EventResult<K>>;
+
+/**
+ * Handles one event: does the work and returns the record it created, or throws a `ContractError`
+ * (`CAMPAIGN_NOT_FOUND`, `INVALID_STATE`, …) to answer with that code.
+ *
+ * @example
+ * ```ts
+ * const offerAccepted: EventHandler<"offer_accepted"> = async ({ data }) => {
+ *   if (!(await offers.accept(data.offerId))) throw new ContractError("OFFER_NOT_FOUND", `Offer ${data.offerId} is not known here.`);
+ *   return { type: "offer", id: data.offerId, status: "accepted" };
+ * };
+ * ```
+ */
+export type EventHandler<K extends EventName> = (
+  event: EventEnvelope<K>,
+  context: HandlerContext,
+) => HandlerResult<K> | Promise<HandlerResult<K>>;
+
+/**
+ * One handler per event; the keys are the events this endpoint accepts (any other is 422
+ * `UNKNOWN_EVENT`).
+ *
+ * @example
+ * ```ts
+ * const handlers: WebhookHandlers<EventsAt<"dttracker.webhooks">> = { offer_accepted, offer_declined };
+ * ```
+ */
+export type WebhookHandlers<E extends EventName> = { [K in E]: EventHandler<K> };
+
+/**
+ * What happened to one request; given to `onOutcome` once per request.
+ *
+ * @example
+ * ```ts
+ * onOutcome: ({ status, code, event, id, duplicate, ms }) =>
+ *   console.info(JSON.stringify({ status, code, event, id, duplicate, ms: Math.round(ms) })),
+ * ```
+ */
+export interface RequestOutcome {
+  status: number;
+  /** The error code of a failure answer. */
+  code?: string;
+  event?: string;
+  id?: string;
+  /** True when the answer repeated an earlier success (same id) or the handler returned `duplicateResult`. */
+  duplicate?: boolean;
+  /** Milliseconds from the request's arrival to its answer. */
+  ms: number;
+  /** The `result` of a success answer. */
+  result?: unknown;
+}
+
+/**
+ * Options for `createWebhookHandler`.
+ *
+ * @example
+ * ```ts
+ * const options: WebhookHandlerOptions<"offer_accepted" | "offer_declined"> = {
+ *   secrets: [Deno.env.get("DOBBLETAP_WEBHOOK_SECRET")!, Deno.env.get("DOBBLETAP_WEBHOOK_SECRET_PREVIOUS")!],
+ *   handlers: { offer_accepted, offer_declined },
+ *   onOutcome: (outcome) => console.info(outcome.status, outcome.event, outcome.id),
+ * };
+ * ```
+ */
+export interface WebhookHandlerOptions<E extends EventName> {
+  /** The signing secret (`whsec_…`), or several during a rotation: a signature by any of them passes. */
+  secrets: string | readonly string[];
+  /** One handler per accepted event. */
+  handlers: WebhookHandlers<E>;
+  /**
+   * Also require `Authorization: Bearer <token>` (Supabase's gateway key). Mode `with-signature`
+   * (default) requires the token in addition to a valid signature. `bearer-only` is the legacy
+   * deployed setup: a request with the right token and no signature headers is accepted. A bearer
+   * token is not proof of authenticity (every client of the function holds it); migrate off it.
+   */
+  bearer?: { token: string; mode?: "with-signature" | "bearer-only" };
+  /** Remembers successful ids. Default: `createMemoryDedupStore()` (per process). */
+  dedupStore?: DedupStore;
+  /** Default 256 KiB (`MAX_BODY_BYTES`); larger bodies are 413. */
+  maxBodyBytes?: number;
+  /** How far `webhook-timestamp` may be from now, either way. Default 300 s. */
+  toleranceSeconds?: number;
+  /** The clock, in milliseconds; for tests. */
+  now?: () => number;
+  /** The HMAC implementation; default `auto` (node:crypto where it exists, else Web Crypto). */
+  backend?: HmacBackend;
+  /**
+   * Called when a handler throws something other than a `ContractError`, returns a result that
+   * breaks the contract, or the dedup store fails, so you can log it. The sender only ever sees a
+   * generic 500 `INTERNAL`. Default: one `console.error` line.
+   */
+  onError?: (error: unknown, context: { event?: string; id?: string }) => void;
+  /** Called once per request with what was answered; for access logs and metrics. */
+  onOutcome?: (outcome: RequestOutcome) => void;
+}
