@@ -285,6 +285,9 @@ describe("createClient(party, options) refuses unusable options at once", () => 
   it("throws for a baseUrl that is not an absolute http(s) URL", () => {
     expect(() => createDttrackerClient({ baseUrl: "functions/v1", secret: generateSecret() })).toThrow(/baseUrl/);
     expect(() => createDttrackerClient({ baseUrl: "ftp://example.com", secret: generateSecret() })).toThrow(/baseUrl/);
+    const withPassword = () => createDttrackerClient({ baseUrl: "https://user:pass-word@example.com", secret: generateSecret() });
+    expect(withPassword).toThrow(/must not include credentials/);
+    expect(withPassword).not.toThrow(/pass-word/);
   });
 
   it("throws for a bearer token with a line break and for an invalid retry policy", () => {

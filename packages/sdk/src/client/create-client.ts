@@ -210,6 +210,10 @@ function checkOptions(options: ClientOptions): { base: URL; timeoutMs: number } 
   if (base.protocol !== "https:" && base.protocol !== "http:") {
     throw new TypeError(`baseUrl must use http: or https:, not ${base.protocol}`);
   }
+  if (base.username || base.password) {
+    // fetch refuses such URLs, and credentials in a URL end up in logs.
+    throw new TypeError("baseUrl must not include credentials (user:password@); use bearerToken for the gateway's key.");
+  }
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
     throw new RangeError(`timeoutMs must be a number of milliseconds > 0; got ${String(timeoutMs)}.`);
@@ -266,12 +270,14 @@ export function createClient<P extends Party>(party: P, options: ClientOptions):
   };
   const receiver = partyNames[party];
 
-  // Each event's URL is computed once: the base (without a trailing slash) + the endpoint's path.
-  const root = base.href.replace(/\/+$/, "");
+  // Each event's URL is computed once: the endpoint's path appended to the base's path (keeping
+  // any query string the gateway may need), not resolved against it, which would drop its last segment.
+  const basePath = base.pathname.replace(/\/+$/, "");
   const routes = new Map<EventName, { url: string; shownUrl: string }>();
   for (const name of eventsTo(party)) {
-    const url = root + endpoints[events[name].endpoint].path;
-    routes.set(name, { url, shownUrl: showUrl(url) });
+    const target = new URL(base.href);
+    target.pathname = basePath + endpoints[events[name].endpoint].path;
+    routes.set(name, { url: target.href, shownUrl: showUrl(target.href) });
   }
 
   async function send<E extends EventsTo<P>>(event: E, data: EventDataInput<E>, sendOptions: SendOptions = {}): Promise<SendResult<E>> {

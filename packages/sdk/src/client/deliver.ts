@@ -116,6 +116,8 @@ export async function deliver(transport: Transport, target: DeliveryTarget): Pro
   const startedAt = performance.now();
   let attempts = 0;
   let status = 0;
+  // What fetch itself threw: a delivery failure. Anything else thrown is a bug, and not hidden.
+  const fetchErrors = new Set<unknown>();
 
   const signedFetch = async (input: Input, init?: RequestInit): Promise<Response> => {
     // ky always passes the Request it built; the guard only keeps the types honest.
@@ -127,7 +129,13 @@ export async function deliver(transport: Transport, target: DeliveryTarget): Pro
     request.headers.set("webhook-timestamp", signed["webhook-timestamp"]);
     request.headers.set("webhook-signature", signed["webhook-signature"]);
     const sentAt = performance.now();
-    const response = await transport.fetch(request, init);
+    let response: Response;
+    try {
+      response = await transport.fetch(request, init);
+    } catch (error) {
+      fetchErrors.add(error);
+      throw error;
+    }
     status = response.status;
     notify(hooks, "onResponse", { event, id, attempt: attempts, status, ms: performance.now() - sentAt });
     return response;
@@ -168,6 +176,7 @@ export async function deliver(transport: Transport, target: DeliveryTarget): Pro
     // ky's NetworkError carries the Request (with its Authorization header) in `request`: only its
     // cause (the runtime's own error: ECONNREFUSED, …) is kept.
     const cause = isNetworkError(error) ? error.cause : error;
+    if (!fetchErrors.has(cause)) throw error;
     return { kind: "network", cause, attempts, elapsedMs };
   }
 }
