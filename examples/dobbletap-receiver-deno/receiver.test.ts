@@ -1,0 +1,169 @@
+/**
+ * The idea: Dobbletap's receiver is a Supabase Edge Function, so test it the way Supabase runs it —
+ * under the real `deno` binary, as a separate process on a free port, with the SDK loaded from the
+ * workspace's built `dist` (no network: `--cached-only`). Then talk to it only over HTTP, as DTTracker
+ * would: first with the mock server's `trigger` command (a signed contract example, and one made
+ * invalid on purpose with `--set`), then with the SDK's own sender. What we check is the contract's
+ * answers: 200 naming the record it created, 422 naming the bad field, 404 CAMPAIGN_NOT_FOUND for an
+ * offer whose campaign never arrived (production failure #4), 409 for a cancelled campaign.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { events } from "@dttracker-dobbletap/contracts";
+import { createDobbletapClient, generateSecret } from "@dttracker-dobbletap/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = (name: string) => join(here, "node_modules", ".bin", name);
+const secret = generateSecret();
+
+let deno: ChildProcess | undefined;
+let baseUrl = "";
+let denoOutput = "";
+
+/** Runs a command to completion (bounded by a timeout) and returns its exit code and output. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 15_000) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${command} ${args[0]} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The mock server's `trigger`: signs one contract example (with overrides) and sends it. */
+function trigger(event: string, sets: string[] = []) {
+  return run(
+    bin("mock-server"),
+    ["trigger", event, "--to", `${baseUrl}/webhooks/dttracker`, ...sets.flatMap((set) => ["--set", set])],
+    // The secret goes through the environment, not argv: argv is visible to every process on the host.
+    { WEBHOOK_SECRET: secret },
+  );
+}
+
+/** The receiver's answer as `trigger` printed it: `← <status>` and the JSON body below it. */
+function answerIn(output: string): { status: number; body: { success: boolean; result?: unknown; error?: { code: string; issues?: { path: string }[] } } } {
+  const match = /← (\d+)\n(\{[\s\S]*?\n\})\n/.exec(output);
+  if (!match) throw new Error(`No answer in the trigger output:\n${output}`);
+  return { status: Number(match[1]), body: JSON.parse(match[2]!) };
+}
+
+beforeAll(async () => {
+  const sdkDist = join(here, "node_modules", "@dttracker-dobbletap", "sdk", "dist", "index.js");
+  if (!existsSync(sdkDist)) throw new Error('Deno loads the SDK\'s built dist: run `pnpm --filter "./packages/*" build` first.');
+
+  deno = spawn(
+    bin("deno"),
+    ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env", "main.ts"],
+    {
+      cwd: here,
+      // PORT=0: the OS picks a free port and onListen prints it, so parallel runs never collide.
+      env: { ...process.env, WEBHOOK_SECRET: secret, PORT: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`deno did not start within 15 s:\n${denoOutput}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      denoOutput += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(denoOutput);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    deno!.stdout!.on("data", onData);
+    deno!.stderr!.on("data", (chunk: Buffer) => (denoOutput += chunk));
+    deno!.on("exit", (code) => reject(new Error(`deno exited with ${code}:\n${denoOutput}`)));
+  });
+}, 20_000);
+
+afterAll(() => {
+  deno?.kill("SIGTERM");
+});
+
+describe("Dobbletap receiver (Deno.serve) driven by the mock server's trigger", () => {
+  it("trigger campaign_created → 200 naming the campaign it created", async () => {
+    const { code, stdout, stderr } = await trigger("campaign_created");
+    expect(code, stdout + stderr).toBe(0);
+    expect(answerIn(stdout + stderr)).toMatchObject({
+      status: 200,
+      body: { success: true, result: { type: "campaign", id: events.campaign_created.example.data.campaign.id, status: "active" } },
+    });
+  });
+
+  it("trigger campaign_created --set data.campaign.visibility=secret → 422 naming the field", async () => {
+    const { code, stdout, stderr } = await trigger("campaign_created", ["data.campaign.visibility=secret"]);
+    const answer = answerIn(stdout + stderr);
+    expect(answer.status).toBe(422);
+    expect(answer.body.error?.code).toBe("VALIDATION_FAILED");
+    expect(answer.body.error?.issues?.map((issue) => issue.path)).toEqual(["data.campaign.visibility"]);
+    expect(code).toBe(1); // trigger exits 1 when the event did not sync
+  });
+});
+
+describe("Dobbletap receiver (Deno.serve) driven by the SDK sender", () => {
+  const campaignId = events.campaign_created.example.data.campaign.id;
+  const offer = () => ({ ...events.offer_sent.example.data.offer, id: crypto.randomUUID(), campaignId });
+  const dobbletap = () => createDobbletapClient({ baseUrl, secret, retry: false, timeoutMs: 5_000 });
+
+  // The campaign the trigger test published; sent again here so this block stands on its own
+  // (the same campaign again is answered with the existing record, duplicate: true).
+  beforeAll(async () => {
+    const published = await dobbletap().campaignCreated(events.campaign_created.example.data);
+    expect(published.syncStatus.synced).toBe(true);
+  });
+
+  it("offerSent for a synced campaign → synced, result { type: offer, status: offered }", async () => {
+    const sent = await dobbletap().offerSent({ offer: offer() });
+    expect(sent.syncStatus).toEqual({ synced: true, error: null, retryQueued: false });
+    expect(sent.result).toMatchObject({ type: "offer", status: "offered" });
+  });
+
+  it("offerSent with the same offer under a new envelope id → the existing record, duplicate: true", async () => {
+    const same = offer();
+    const first = await dobbletap().offerSent({ offer: same });
+    const again = await dobbletap().offerSent({ offer: same });
+    expect(again.eventId).not.toBe(first.eventId);
+    expect(again).toMatchObject({ success: true, duplicate: true, result: { id: same.id, status: "offered" } });
+  });
+
+  it("offerSent for a campaign that was never synced → 404 CAMPAIGN_NOT_FOUND, synced: false", async () => {
+    const sent = await dobbletap().offerSent({ offer: { ...offer(), campaignId: crypto.randomUUID() } });
+    expect(sent.status).toBe(404);
+    expect(sent.syncStatus).toMatchObject({ synced: false, retryQueued: false, error: { code: "CAMPAIGN_NOT_FOUND" } });
+  });
+
+  it("offerSent to a creator Dobbletap does not know → 404 CREATOR_NOT_FOUND", async () => {
+    const sent = await dobbletap().offerSent({ offer: { ...offer(), creatorId: crypto.randomUUID() } });
+    expect(sent.syncStatus.error?.code).toBe("CREATOR_NOT_FOUND");
+  });
+
+  it("activationCancelled, then offerSent → 409 INVALID_STATE", async () => {
+    const client = dobbletap();
+    const campaign = { ...events.campaign_created.example.data.campaign, id: crypto.randomUUID() };
+    expect((await client.campaignCreated({ campaign })).success).toBe(true);
+    const cancelled = await client.activationCancelled({ campaignId: campaign.id, reason: "Budget moved" });
+    expect(cancelled.result).toEqual({ type: "campaign", id: campaign.id, status: "cancelled" });
+    const sent = await client.offerSent({ offer: { ...offer(), campaignId: campaign.id } });
+    expect(sent.status).toBe(409);
+    expect(sent.syncStatus.error?.code).toBe("INVALID_STATE");
+  });
+
+  it("logs one line per delivery and never the secret", () => {
+    expect(denoOutput).toMatch(/offer_sent \S+ → 200/);
+    expect(denoOutput).not.toContain(secret);
+  });
+});

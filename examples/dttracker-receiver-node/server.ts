@@ -1,0 +1,69 @@
+/**
+ * DTTracker's two receiving endpoints on plain `node:http`, one SDK handler each:
+ *
+ *   POST /functions/v1/creator-sync-from-dobbletap   creators_synced
+ *   POST /functions/v1/dobbletap-webhooks            offer_accepted, offer_declined
+ *
+ * Each handler accepts only its own events (anything else is 422 UNKNOWN_EVENT) and checks the
+ * signature, size, content type and schema before your code runs.
+ *
+ *   WEBHOOK_SECRET=whsec_… PORT=4011 pnpm start
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import { createWebhookHandler } from "@dttracker-dobbletap/sdk";
+import { toNodeListener } from "@dttracker-dobbletap/sdk/node";
+import { createStore, creatorSyncHandlers, offerStatusHandlers, type DttrackerStore } from "./store.js";
+
+export interface DttrackerServerOptions {
+  secret: string;
+  store?: DttrackerStore;
+  port?: number;
+  log?: (line: string) => void;
+}
+
+/** Starts DTTracker's receivers; resolves with the functions base URL and a close(). */
+export async function startDttrackerServer({ secret, store = createStore(), port = 0, log }: DttrackerServerOptions) {
+  const onOutcome = log
+    ? ({ event, id, status, code }: { event?: string; id?: string; status: number; code?: string }) =>
+        log(`${event ?? "-"} ${id ?? "-"} → ${status}${code ? ` ${code}` : ""}`)
+    : undefined;
+  const routes = new Map([
+    ["/functions/v1/creator-sync-from-dobbletap", toNodeListener(createWebhookHandler({ secrets: secret, handlers: creatorSyncHandlers(store), onOutcome }))],
+    ["/functions/v1/dobbletap-webhooks", toNodeListener(createWebhookHandler({ secrets: secret, handlers: offerStatusHandlers(store), onOutcome }))],
+  ]);
+  const server: Server = createServer((req, res) => {
+    const listener = routes.get(new URL(req.url ?? "/", "http://localhost").pathname);
+    if (listener) return listener(req, res);
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Not found" }));
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}/functions/v1`,
+    store,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
+  };
+}
+
+// `pnpm start`: DTTracker's receivers with the secret and port from the environment.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const secret = process.env.WEBHOOK_SECRET;
+  if (!secret) {
+    console.error("Set WEBHOOK_SECRET to the whsec_… secret shared with Dobbletap.");
+    process.exit(1);
+  }
+  // Seeded with the offer of the contract's example, so `mock-server trigger offer_accepted` finds it.
+  const store = createStore([
+    {
+      id: "e4b8d2f6-9a1c-4e3b-8d5f-7c9a1e3b5d7f",
+      campaignId: "5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f",
+      creatorId: "29f99241-53d1-4f78-b9b0-2169f4a15a49",
+    },
+  ]);
+  const server = await startDttrackerServer({ secret, store, port: Number(process.env.PORT ?? 4011), log: console.log });
+  console.log(`DTTracker receivers at ${server.url}/creator-sync-from-dobbletap and ${server.url}/dobbletap-webhooks`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once("SIGINT", stop).once("SIGTERM", stop);
+}
