@@ -55,7 +55,9 @@ async function serveCore(core: WebhookReceiver, req: IncomingMessage, res: Serve
   if (res.destroyed) return;
   // Answered before the body was read through (405, 413): close rather than drain an unbounded upload.
   if (!req.complete) res.setHeader("connection", "close");
-  res.writeHead(answer.status, answer.headers);
+  res.statusCode = answer.status;
+  for (const name in answer.headers) res.setHeader(name, answer.headers[name]!);
+  // end() with the whole body before any write lets node send a Content-Length.
   res.end(answer.body);
 }
 
