@@ -1,0 +1,2 @@
+// Bundle-size entry: the whole public surface, for reference.
+export * from "../../packages/sdk/dist/index.js";

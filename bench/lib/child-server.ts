@@ -1,0 +1,73 @@
+/**
+ * Starts a server in a child process and waits until it answers. Servers under load run in their own
+ * process so that the load generator (autocannon, the sender) and the server do not share one event
+ * loop: on 2 cores each gets one.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+
+export interface ChildServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port (the OS picks one; it is released before the child binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until any HTTP answer arrives; returns the ms from `startedAt`. */
+export async function waitForFirstAnswer(url: string, startedAt: number, timeoutMs = 10_000, child?: ChildProcess): Promise<number> {
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before answering`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(500) });
+      await response.arrayBuffer();
+      return performance.now() - startedAt;
+    } catch {
+      if (performance.now() - startedAt > timeoutMs) throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+export async function startChildServer(command: string, args: (port: number) => string[], env: Record<string, string> = {}): Promise<ChildServer & { startupMs: number }> {
+  const port = await freePort();
+  const startedAt = performance.now();
+  const child = spawn(command, args(port), { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  const url = `http://127.0.0.1:${port}`;
+  let startupMs: number;
+  try {
+    startupMs = await waitForFirstAnswer(`${url}/`, startedAt, 10_000, child);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+  return {
+    url,
+    port,
+    process: child,
+    startupMs,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
