@@ -65,10 +65,13 @@ beforeAll(async () => {
   if (!existsSync(sdkDist)) throw new Error('Deno loads the SDK\'s built dist: run `pnpm --filter "./packages/*" build` first.');
 
   deno = spawn(
-    bin("deno"),
-    ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env", "main.ts"],
+    // The binary itself, not the node_modules/.bin shim: killing a shim would leave Deno running.
+    join(here, "node_modules", "deno", "deno"),
+    ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env=WEBHOOK_SECRET,PORT", "main.ts"],
     {
       cwd: here,
+      // Its own process group, so afterAll can end it and anything it started in one signal.
+      detached: true,
       // PORT=0: the OS picks a free port and onListen prints it, so parallel runs never collide.
       env: { ...process.env, WEBHOOK_SECRET: secret, PORT: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -90,8 +93,12 @@ beforeAll(async () => {
   });
 }, 20_000);
 
-afterAll(() => {
-  deno?.kill("SIGTERM");
+afterAll(async () => {
+  if (deno?.pid === undefined || deno.exitCode !== null) return;
+  const exited = new Promise((resolve) => deno!.once("exit", resolve));
+  process.kill(-deno.pid, "SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  if (deno.exitCode === null && deno.signalCode === null) process.kill(-deno.pid, "SIGKILL");
 });
 
 describe("Dobbletap receiver (Deno.serve) driven by the mock server's trigger", () => {
