@@ -31,7 +31,7 @@ describe("createMemoryDedupStore", () => {
     store.set("a", answer("a"));
     store.set("b", answer("b"));
     store.set("c", answer("c"));
-    expect([store.get("a"), store.get("b"), store.get("c")].map((found) => found?.body.eventId)).toEqual([undefined, "b", "c"]);
+    expect([store.get("a"), store.get("b"), store.get("c")].map((found) => (found as StoredAnswer | undefined)?.body.eventId)).toEqual([undefined, "b", "c"]);
   });
 
   it("createMemoryDedupStore().set(id) again renews the id and moves it to the newest end", () => {

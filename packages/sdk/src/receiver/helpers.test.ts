@@ -68,7 +68,7 @@ describe("readCappedBody", () => {
   });
 
   it("readCappedBody(stream of strings, limit) throws", async () => {
-    const stream = new ReadableStream({ start: (controller) => controller.enqueue("text") }) as ReadableStream<Uint8Array>;
+    const stream = new ReadableStream({ start: (controller) => controller.enqueue("text" as never) }) as ReadableStream<Uint8Array>;
     await expect(readCappedBody(stream, 10)).rejects.toThrow(TypeError);
   });
 });
