@@ -7,8 +7,9 @@
  * ever travels in an environment variable named by --secret-env. A passing run exits 0 with the pass
  * line; the same run with a secret the provider does not hold must fail, or the pass means nothing.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { verifyAgainstMock } from "./verify-against-mock.js";
+import { verifyAgainstMock, verifyArgs } from "./verify-against-mock.js";
 
 // Generated here, never written anywhere: a well-formed secret the mock does not hold.
 const foreignSecret = () => `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`;
@@ -34,4 +35,26 @@ describe("dttracker-dobbletap-verify against the mock server", () => {
     expect(output).toContain("✘ dobbletap at");
     expect(output).toMatch(/expected 200 but was 401/);
   }, 30_000);
+});
+
+describe("README.md's CI recipe", () => {
+  const readme = readFileSync(new URL("./README.md", import.meta.url), "utf8");
+  const ciCommand = /run: >\n([\s\S]*?)\n```/.exec(readme)?.[1]?.replace(/\s+/g, " ").trim() ?? "";
+
+  it("runs the verify command with the flags this test runs it with", async () => {
+    const flags = (command: string) => [...command.matchAll(/--[a-z-]+/g)].map(([flag]) => flag);
+    expect(ciCommand).toMatch(/^npx dttracker-dobbletap-verify /);
+    const tested = verifyArgs({ provider: "dobbletap", baseUrl: "url", statesUrl: "url" }).join(" ");
+    // The deployment adds only the gateway key; everything else is what ran against the mock above.
+    expect(flags(ciCommand)).toEqual([...flags(tested), "--bearer-env"]);
+    expect(ciCommand).toContain("--provider dobbletap");
+    expect(ciCommand).toContain("--secret-env WEBHOOK_SECRET");
+  });
+
+  it("takes the secret and the key from the CI secret store, never as literals", () => {
+    expect(readme).toContain("WEBHOOK_SECRET: ${{ secrets.");
+    expect(readme).toContain("SUPABASE_ANON_KEY: ${{ secrets.");
+    expect(readme).not.toMatch(/whsec_[A-Za-z0-9+/]{8,}/);
+    expect(readme).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+  });
 });

@@ -36,6 +36,11 @@ export interface VerifyAgainstMockResult {
   command: string;
 }
 
+/** The verify command's arguments; the secret is named (`--secret-env`), never passed. */
+export function verifyArgs({ provider, baseUrl, statesUrl }: { provider: string; baseUrl: string; statesUrl: string }): string[] {
+  return ["--provider", provider, "--base-url", baseUrl, "--states-url", statesUrl, "--secret-env", "WEBHOOK_SECRET"];
+}
+
 /** Starts the mock, runs the verify command against it, stops the mock. */
 export async function verifyAgainstMock({
   provider = "dobbletap",
@@ -45,12 +50,7 @@ export async function verifyAgainstMock({
 }: VerifyAgainstMockOptions = {}): Promise<VerifyAgainstMockResult> {
   const mock = await startMockServer({ as: provider, port: 0 });
   try {
-    const args = [
-      "--provider", provider,
-      "--base-url", mock.url,
-      "--states-url", `${mock.origin}/__mock/provider-states`,
-      "--secret-env", "WEBHOOK_SECRET",
-    ];
+    const args = verifyArgs({ provider, baseUrl: mock.url, statesUrl: `${mock.origin}/__mock/provider-states` });
     const child = spawn(verifyBin, args, {
       env: { ...process.env, WEBHOOK_SECRET: wrongSecret ?? mock.secret, PACT_DO_NOT_TRACK: "true", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
