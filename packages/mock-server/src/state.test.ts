@@ -93,10 +93,10 @@ describe("MockState as DTTracker", () => {
 
   it("apply(creators_synced) maps each creator; re-syncing keeps the dttrackerId; a taken handle fails that creator only", () => {
     const state = new MockState({}, { newId: ids });
-    const first = state.apply(example("creators_synced"));
+    const first = state.apply<"creators_synced">(example("creators_synced"));
     expect(first.ok && first.result.synced).toHaveLength(1);
     const dttrackerId = first.ok ? first.result.synced[0]!.dttrackerId : "";
-    const again = state.apply(example("creators_synced", (d) => (d.creators[0].displayName = "Renamed")));
+    const again = state.apply<"creators_synced">(example("creators_synced", (d) => (d.creators[0].displayName = "Renamed")));
     expect(again).toMatchObject({ ok: true, result: { synced: [{ dobbletapId: creatorId, dttrackerId }], failed: [] } });
     expect(state.creators.get(creatorId)?.displayName).toBe("Renamed");
 
@@ -113,7 +113,7 @@ describe("MockState as DTTracker", () => {
 
   it("apply(creators_synced) does not let an older copy overwrite a newer one", () => {
     const state = dttracker();
-    state.apply(example("creators_synced", (d) => ((d.creators[0].updatedAt = "2020-01-01T00:00:00.000Z"), (d.creators[0].displayName = "Old"))));
+    state.apply<"creators_synced">(example("creators_synced", (d) => ((d.creators[0].updatedAt = "2020-01-01T00:00:00.000Z"), (d.creators[0].displayName = "Old"))));
     expect(state.creators.get(creatorId)?.displayName).toBe("Wickhed");
   });
 
