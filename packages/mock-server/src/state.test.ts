@@ -101,7 +101,7 @@ describe("MockState as DTTracker", () => {
     expect(state.creators.get(creatorId)?.displayName).toBe("Renamed");
 
     const other = ids();
-    const batch = state.apply(
+    const batch = state.apply<"creators_synced">(
       example("creators_synced", (d) => {
         const base = d.creators[0];
         d.creators = [{ ...base, dobbletapId: other }, { ...base, dobbletapId: ids(), handle: "someone_else" }];
