@@ -64,6 +64,7 @@ describe("retries", () => {
     [429, "UNEXPECTED_RESPONSE"],
     [500, "INTERNAL"],
     [504, "UNEXPECTED_RESPONSE"],
+    [507, "UNEXPECTED_RESPONSE"],
   ])("send(...) retries a %i up to retry.attempts", async (status, code) => {
     const { client, requests } = await clientFor(() =>
       code === "INTERNAL" ? refuse(status, "INTERNAL", "Something failed.") : { status },

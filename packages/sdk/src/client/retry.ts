@@ -49,10 +49,10 @@ export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
 });
 
 /**
- * Statuses worth another attempt: the request may succeed later. Any other 4xx is the receiver
- * saying the event itself is wrong (a contract error); sending it again cannot help.
+ * The retryable statuses ky checks itself (the rest of 5xx is let through by `shouldRetry`). Kept
+ * short on purpose: ky copies this list several times per request.
  */
-const RETRYABLE_STATUSES: readonly number[] = [408, 429, ...Array.from({ length: 100 }, (_, index) => 500 + index)];
+const COMMON_RETRYABLE_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
 
 /** Statuses whose `Retry-After` is honoured (the receiver tells us when it can take the event). */
 const RETRY_AFTER_STATUSES: readonly number[] = [429, 503];
@@ -170,7 +170,7 @@ export function kyRetryOptions(policy: RetryPolicy, context: RetryContext): Retr
   return {
     limit: policy.attempts - 1,
     methods: ["post"],
-    statusCodes: [...RETRYABLE_STATUSES],
+    statusCodes: [...COMMON_RETRYABLE_STATUSES],
     afterStatusCodes: [...RETRY_AFTER_STATUSES],
     maxRetryAfter: policy.maxRetryAfterMs,
     backoffLimit: policy.maxDelayMs,
@@ -181,7 +181,9 @@ export function kyRetryOptions(policy: RetryPolicy, context: RetryContext): Retr
       if (context.signal?.aborted) return false;
       if (isHTTPError(error)) {
         const { status, headers } = error.response;
-        if (!RETRY_AFTER_STATUSES.includes(status)) return undefined;
+        // Every 5xx may pass later (ky's list only names the common ones); any other 4xx is the
+        // receiver saying the event itself is wrong (a contract error): sending it again cannot help.
+        if (!RETRY_AFTER_STATUSES.includes(status)) return isRetryableStatus(status);
         const wait = parseRetryAfter(headers.get("retry-after"));
         if (wait === undefined) return undefined;
         const left = policy.totalTimeoutMs - (performance.now() - context.startedAt);

@@ -1,0 +1,10 @@
+import { events } from "@dttracker-dobbletap/contracts";
+import { createDobbletapClient, generateSecret } from "../index.js";
+const { id, data } = events.offer_sent.example;
+const text = JSON.stringify({ success: true, eventId: id, result: { type: "offer", id: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a", status: "offered" } });
+const fetch = (async () => new Response(text, { status: 200, headers: { "content-type": "application/json" } })) as typeof globalThis.fetch;
+const client = createDobbletapClient({ baseUrl: "http://127.0.0.1:1", secret: generateSecret(), fetch });
+for (let i = 0; i < 3000; i++) await client.send("offer_sent", data, { id });
+const t = performance.now();
+for (let i = 0; i < 20000; i++) await client.send("offer_sent", data, { id });
+console.log("per call µs", ((performance.now() - t) / 20000 * 1000).toFixed(1));
