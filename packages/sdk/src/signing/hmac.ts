@@ -33,7 +33,8 @@ function nodeKey(crypto: NodeCrypto, secret: Uint8Array): HmacKey {
 }
 
 function webKey(secret: Uint8Array): HmacKey {
-  const key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  // Web Crypto takes only ArrayBuffer-backed views: copy (once per key) out of a possibly shared buffer.
+  const key = crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return {
     async sign(prefix, body) {
       const head = encoder.encode(prefix);

@@ -2,12 +2,12 @@ import { toBase64 } from "./base64.js";
 import { createHmacKey, type HmacBackend, type HmacKey } from "./hmac.js";
 import { decodeSecret } from "./secret.js";
 
-/** The three Standard Webhooks headers of one signed attempt. */
-export interface SignedHeaders {
+/** The three Standard Webhooks headers of one signed attempt (a plain record, spreadable into `fetch`). */
+export type SignedHeaders = {
   "webhook-id": string;
   "webhook-timestamp": string;
   "webhook-signature": string;
-}
+};
 
 /** What {@link createSigner} returns. */
 export interface WebhookSigner {
