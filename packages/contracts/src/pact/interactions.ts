@@ -5,8 +5,8 @@ import { providerStates } from "../provider-states.js";
 /** The Pact participant names, as the pact files are named (`DTTracker-Dobbletap.json`). */
 export const participants = { dttracker: "DTTracker", dobbletap: "Dobbletap" } as const;
 
-/** One interaction of a pact: a request its consumer sends and the answer the provider owes. */
-export interface ContractInteraction {
+/** One interaction as written here; {@link contractInteractions} adds who sends and who answers. */
+interface InteractionSpec {
   description: string;
   states: Array<{ name: string; params?: Record<string, unknown> }>;
   event: EventName;
@@ -17,6 +17,14 @@ export interface ContractInteraction {
   /** False when the body breaks the contract on purpose (the SDK refuses to send it). */
   contractValid: boolean;
   response: { status: number; body: Record<string, unknown> };
+}
+
+/** One interaction of a pact: a request its consumer sends and the answer the provider owes. */
+export interface ContractInteraction extends InteractionSpec {
+  /** The sending party's Pact name, e.g. `DTTracker`. */
+  consumer: string;
+  /** The receiving party's Pact name, e.g. `Dobbletap`. */
+  provider: string;
 }
 
 // Fixed, obviously-example ids for the records a provider answers with.
@@ -49,7 +57,7 @@ function failure(status: number, code: string, message: string, issues?: Array<{
 }
 
 /** The success interaction of every event: what the provider must do with the contract's example. */
-const successes: Record<EventName, Omit<ContractInteraction, "event" | "path" | "body" | "contractValid">> = {
+const successes: Record<EventName, Omit<InteractionSpec, "event" | "path" | "body" | "contractValid">> = {
   campaign_created: {
     description: "campaign_created for a new campaign",
     states: [{ name: providerStates.campaignMissing, params: { campaignId: campaign.id } }],
@@ -91,7 +99,7 @@ const successes: Record<EventName, Omit<ContractInteraction, "event" | "path" | 
 };
 
 /** The failures that hurt in production, pinned as interactions. */
-function failures(): ContractInteraction[] {
+function failures(): InteractionSpec[] {
   const singleCreator = example("creators_synced") as { data: { creators: unknown } };
   singleCreator.data.creators = creator;
   const unauthorized = failure(
@@ -167,8 +175,8 @@ function failures(): ContractInteraction[] {
  * Every interaction of both pacts, derived from the event map: each event's success, then the
  * failures. `consumer` is the sending party, `provider` the receiving one.
  */
-export function contractInteractions(): Array<ContractInteraction & { consumer: string; provider: string }> {
-  const all: ContractInteraction[] = [
+export function contractInteractions(): ContractInteraction[] {
+  const all: InteractionSpec[] = [
     ...(Object.keys(successes) as EventName[]).map((event) => ({
       ...successes[event],
       event,
