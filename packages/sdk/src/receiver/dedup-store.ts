@@ -1,6 +1,17 @@
 import type { EventName, SuccessAnswer } from "@dttracker-dobbletap/contracts";
 
-/** What a receiver remembers about one delivery that succeeded: the body it answered, and the event. */
+/**
+ * What a receiver remembers about one delivery that succeeded: the body it answered, and the event.
+ * Plain JSON, so any key-value store can hold it.
+ *
+ * @example
+ * ```ts
+ * const stored: StoredAnswer = {
+ *   event: "offer_sent",
+ *   body: { success: true, eventId: envelope.id, result: { type: "offer", id: offerId, status: "offered" } },
+ * };
+ * ```
+ */
 export interface StoredAnswer {
   /** The event that was processed under this id. */
   event: EventName;
@@ -29,7 +40,14 @@ export interface DedupStore {
   set(id: string, answer: StoredAnswer): void | Promise<void>;
 }
 
-/** Options for {@link createMemoryDedupStore}. */
+/**
+ * Options for {@link createMemoryDedupStore}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryDedupStoreOptions = { ttlMs: 6 * 60 * 60 * 1000, maxEntries: 10_000 };
+ * ```
+ */
 export interface MemoryDedupStoreOptions {
   /** How long an id is remembered. Default 24 hours: longer than any sender's retry schedule. */
   ttlMs?: number;

@@ -1,7 +1,14 @@
 // Symbol.for, so a result marked by one copy of the SDK is recognised by another (bundled twice).
 const DUPLICATE: unique symbol = Symbol.for("@dttracker-dobbletap/sdk/duplicate-result") as never;
 
-/** A handler's result marked "this record already existed with identical content"; see {@link duplicateResult}. */
+/**
+ * A handler's result marked "this record already existed with identical content"; see {@link duplicateResult}.
+ *
+ * @example
+ * ```ts
+ * const marked: DuplicateResult<EventResult<"offer_sent">> = duplicateResult({ type: "offer", id, status: "offered" });
+ * ```
+ */
 export interface DuplicateResult<R> {
   readonly [DUPLICATE]: true;
   readonly result: R;

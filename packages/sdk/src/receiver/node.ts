@@ -2,7 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { receiverOf, type WebhookHandler } from "./create-webhook-handler.js";
 import type { DeliveryAnswer, WebhookReceiver } from "./receive.js";
 
-/** A `node:http` request listener (also what Express and `http.createServer` take). */
+/**
+ * A `node:http` request listener (also what Express and `http.createServer` take).
+ *
+ * @example
+ * ```ts
+ * const listener: NodeListener = toNodeListener(handle);
+ * app.post("/dobbletap-webhooks", listener); // Express: mount it before any body parser
+ * ```
+ */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
