@@ -80,7 +80,7 @@ describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
   it.each(providers)("verifies the %s pact against the mock started with --no-verify-signatures", async (provider) => {
     const mock = spawn(
       process.execPath,
-      ["--import", "tsx", "packages/mock-server/src/cli.ts", "--as", provider, "--port", "0", "--no-verify-signatures"],
+      ["--conditions=@dttracker-dobbletap/source", "--import", "tsx", "packages/mock-server/src/cli.ts", "--as", provider, "--port", "0", "--no-verify-signatures"],
       { cwd: root, env: { ...process.env, NO_COLOR: "1" } },
     );
     try {
