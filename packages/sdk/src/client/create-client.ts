@@ -16,7 +16,7 @@ import {
 import { ContractViolationError } from "../errors/contract-violation-error.js";
 import type { WebhookKitError } from "../errors/webhook-kit-error.js";
 import { createSigner } from "../signing/index.js";
-import { createTransportApi, deliver, notify, type AttemptHooks, type Transport } from "./deliver.js";
+import { createTransportApi, deliver, notify, staticHeaders, type AttemptHooks, type Transport } from "./deliver.js";
 import { judge, type OutcomeContext } from "./outcome.js";
 import { resolveRetryPolicy, type RetryPolicy } from "./retry.js";
 import type { QueuedDelivery, RetryQueue } from "./retry-queue.js";
@@ -260,7 +260,8 @@ export function createClient<P extends Party>(party: P, options: ClientOptions):
   const queue = options.retryQueue;
   const scrub = createScrubber([options.secret, options.bearerToken]);
   const transport: Transport = {
-    api: createTransportApi({ timeoutMs, policy, bearerToken: options.bearerToken }),
+    api: createTransportApi({ timeoutMs, policy }),
+    headers: staticHeaders(options.bearerToken),
     signer,
     policy,
     // Looked up per call, so that a fetch replaced after the client was made (a test, an APM agent) is used.

@@ -22,6 +22,8 @@ export interface AttemptHooks {
 /** How one client talks to one receiver; built once per client. */
 export interface Transport {
   api: KyInstance;
+  /** Sent on every request, before the three signature headers. */
+  headers: Readonly<Record<string, string>>;
   signer: WebhookSigner;
   policy: RetryPolicy;
   fetch: typeof fetch;
@@ -50,26 +52,38 @@ export type RawOutcome = { attempts: number; elapsedMs: number } & (
 );
 
 /**
- * Builds the ky instance a client sends with: POST, JSON, one timeout per attempt, the whole send
+ * Builds the ky instance a client sends with: POST, one timeout per attempt, the whole send
  * bounded. Redirects are not followed: fetch would turn a redirected POST into a body-less GET (or
  * carry the signed request to another origin); a 3xx is reported so that `baseUrl` gets fixed.
+ * Headers and body are not ky's business here: {@link deliver} hands them to fetch itself.
  *
  * @example
  * ```ts
- * const api = createTransportApi({ timeoutMs: 10_000, policy, bearerToken: undefined });
+ * const api = createTransportApi({ timeoutMs: 10_000, policy });
  * ```
  */
-export function createTransportApi(options: { timeoutMs: number; policy: RetryPolicy; bearerToken: string | undefined }): KyInstance {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  if (options.bearerToken !== undefined) headers.authorization = `Bearer ${options.bearerToken}`;
+export function createTransportApi(options: { timeoutMs: number; policy: RetryPolicy }): KyInstance {
   return ky.create({
     method: "post",
-    headers,
     timeout: options.timeoutMs,
     totalTimeout: options.policy.totalTimeoutMs,
     throwHttpErrors: true,
     redirect: "manual",
   });
+}
+
+/**
+ * The headers every request of a client carries besides the signature.
+ *
+ * @example
+ * ```ts
+ * const headers = staticHeaders(process.env.DOBBLETAP_ANON_KEY);
+ * ```
+ */
+export function staticHeaders(bearerToken: string | undefined): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  if (bearerToken !== undefined) headers.authorization = `Bearer ${bearerToken}`;
+  return Object.freeze(headers);
 }
 
 /**
@@ -126,19 +140,17 @@ export async function deliver(transport: Transport, target: DeliveryTarget): Pro
     attempts += 1;
     notify(hooks, "onAttempt", { event, id, attempt: attempts, url: shownUrl });
     const signed = await signer.headers(id, body, now());
-    request.headers.set("webhook-id", signed["webhook-id"]);
-    request.headers.set("webhook-timestamp", signed["webhook-timestamp"]);
-    request.headers.set("webhook-signature", signed["webhook-signature"]);
     const sentAt = performance.now();
     let response: Response;
     try {
-      // The body goes to fetch here, as the very bytes that were signed, rather than through ky's
-      // Request: a Request body is a stream that ky tees for every retry, which alone costs more
-      // CPU than signing, validating and judging together (measured on Node 20).
+      // Headers and body go to fetch here, the body as the very bytes that were signed, rather than
+      // through ky's Request: a Request body is a stream that ky tees for every retry, which alone
+      // costs more CPU than signing, validating and judging together (measured on Node 20), and
+      // copying a Headers object costs more than this plain one.
       response = await transport.fetch(request.url, {
         ...init,
         method: "POST",
-        headers: request.headers,
+        headers: { ...transport.headers, ...signed },
         body,
         signal: request.signal,
         redirect: "manual",
