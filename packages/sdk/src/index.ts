@@ -38,6 +38,7 @@ export {
 export {
   createWebhookHandler,
   duplicateResult,
+  type DuplicateResult,
   type EventHandler,
   type HandlerContext,
   type HandlerResult,

@@ -85,6 +85,25 @@ describe.each(backends)("signing with the %s backend", (backend) => {
   });
 });
 
+describe("createVerifier(...).verify under concurrency", () => {
+  it.each(backends)("settles interleaved valid and tampered deliveries each on its own (%s)", async (backend) => {
+    const secret = generateSecret();
+    const signer = createSigner(secret, { backend });
+    const verifier = createVerifier([generateSecret(), secret], { backend, now: () => nowMs });
+    const deliveries = await Promise.all(
+      Array.from({ length: 40 }, async (_, index) => {
+        const body = JSON.stringify({ index });
+        const headers = await signer.headers(`id-${index}`, body, nowMs);
+        return { headers, body: index % 2 === 0 ? body : `${body} ` };
+      }),
+    );
+    const verdicts = await Promise.all(
+      deliveries.map(({ headers, body }) => verifier.verify(headers, body).then(() => "ok", () => "refused")),
+    );
+    expect(verdicts).toEqual(deliveries.map((_, index) => (index % 2 === 0 ? "ok" : "refused")));
+  });
+});
+
 describe("createVerifier(...).verify timestamps and headers", () => {
   const secret = generateSecret();
   const body = '{"a":1}';

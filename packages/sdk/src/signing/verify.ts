@@ -1,6 +1,6 @@
 import { SignatureError } from "../errors/signature-error.js";
 import { fromBase64 } from "./base64.js";
-import { timingSafeEqual } from "./hmac.js";
+import { timingSafeEqual, type HmacKey } from "./hmac.js";
 import { keysOf, type CryptoOptions } from "./sign.js";
 
 /** Request headers as a `Headers` object or a plain record (case-sensitive lower-case keys). */
@@ -30,6 +30,35 @@ function header(headers: HeadersLike, name: string): string | undefined {
   if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
   const value = (headers as Record<string, string | string[] | undefined>)[name];
   return Array.isArray(value) ? value.join(" ") : value;
+}
+
+/** The `v1` MACs of a `webhook-signature` header; malformed entries are skipped. */
+function candidatesOf(signature: string): Uint8Array[] {
+  const candidates: Uint8Array[] = [];
+  for (const part of signature.split(" ")) {
+    if (!part.startsWith("v1,")) continue;
+    const mac = fromBase64(part.slice(3));
+    if (mac?.length === 32) candidates.push(mac);
+  }
+  return candidates;
+}
+
+/**
+ * Whether a candidate matches a key's MAC: a plain boolean on the synchronous node:crypto backend,
+ * a promise only when Web Crypto is involved.
+ */
+function matches(keys: HmacKey[], prefix: string, body: string | Uint8Array, signature: string): boolean | Promise<boolean> {
+  const candidates = candidatesOf(signature);
+  if (candidates.length === 0) return false;
+  // Constant-time comparison, so response timing reveals nothing about the expected MAC.
+  const compare = (expected: Uint8Array) => candidates.some((candidate) => timingSafeEqual(expected, candidate));
+  const pending: Array<Promise<boolean>> = [];
+  for (const key of keys) {
+    const expected = key.sign(prefix, body);
+    if (expected instanceof Promise) pending.push(expected.then(compare));
+    else if (compare(expected)) return true;
+  }
+  return pending.length === 0 ? false : Promise.all(pending).then((results) => results.some(Boolean));
 }
 
 /**
@@ -76,19 +105,8 @@ export function createVerifier(secrets: string | readonly string[], options: Ver
           `webhook-timestamp is ${-drift} s in the future; more than ${tolerance} s is refused. Check the sender's clock.`,
         );
       }
-      const candidates = signature
-        .split(" ")
-        .filter((part) => part.startsWith("v1,"))
-        .map((part) => fromBase64(part.slice(3)))
-        .filter((mac): mac is Uint8Array => mac !== undefined && mac.length === 32);
-      if (candidates.length > 0) {
-        const prefix = `${id}.${timestamp}.`;
-        for (const key of keys) {
-          const expected = await key.sign(prefix, body);
-          // Constant-time comparison, so response timing reveals nothing about the expected MAC.
-          if (candidates.some((candidate) => timingSafeEqual(expected, candidate))) return { id, timestampSeconds };
-        }
-      }
+      const verdict = matches(keys, `${id}.${timestamp}.`, body, signature);
+      if (verdict === true || (verdict !== false && (await verdict))) return { id, timestampSeconds };
       throw new SignatureError(
         "no_valid_signature",
         "No webhook-signature matches: the body was changed after signing, or it was signed with another secret.",
