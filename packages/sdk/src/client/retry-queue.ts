@@ -84,7 +84,8 @@ export interface MemoryRetryQueue extends RetryQueue {
    * `client.send`. Synced ones leave the queue; ones refused with a contract error leave it and are
    * reported in `dropped`. It stops at the first delivery that fails in a retryable way (the
    * receiver is still unavailable), so later events never overtake earlier ones (an `offer_sent`
-   * must not arrive before its `campaign_created`).
+   * must not arrive before its `campaign_created`). A queue holds one party's deliveries: it rejects
+   * if `client` does not send a queued event (a client for the other party).
    */
   drain(client: ResendingClient): Promise<DrainReport>;
 }

@@ -123,6 +123,7 @@ export function resolveRetryPolicy(retry: Partial<RetryPolicy> | false | undefin
       throw new RangeError(`retry.${field} must be a number of milliseconds ≥ 0; got ${String(value)}.`);
     }
   }
+  if (policy.totalTimeoutMs === 0) throw new RangeError("retry.totalTimeoutMs must be > 0: it bounds the whole send.");
   // ky refuses timeouts above 2^31-1 ms; an "infinite" bound is written as that.
   policy.totalTimeoutMs = Math.min(policy.totalTimeoutMs, 2_147_483_647);
   return policy;
