@@ -1,13 +1,18 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-export default defineConfig({
+const shared: Options = {
   entry: ["src/index.ts", "src/node.ts"],
-  format: ["esm", "cjs"],
   dts: true,
-  clean: true,
   sourcemap: true,
   target: "es2022",
   platform: "neutral",
   // node: builtins are only reached through the ./node entry or process.getBuiltinModule.
   external: [/^node:/],
-});
+};
+
+export default defineConfig([
+  { ...shared, format: ["esm"], clean: true },
+  // ky is ESM-only: `require()` of it hands back a namespace the CJS interop mis-reads, so the
+  // CJS build carries its own copy (about 4 KB gzip). ESM users share the installed ky.
+  { ...shared, format: ["cjs"], noExternal: ["ky"] },
+]);
