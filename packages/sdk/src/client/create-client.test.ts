@@ -134,7 +134,8 @@ describe("createDobbletapClient(options)", () => {
 
   it("sends Authorization: Bearer <token> when bearerToken is configured", async () => {
     const { url, requests } = await serve();
-    const bearerToken = "eyJhbGciOiJIUzI1NiJ9.anon-key-for-tests.sig";
+    // A JWT-shaped stand-in made at run time: no token, not even a fake one, is committed.
+    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"].map((part) => Buffer.from(part).toString("base64url")).join(".");
     const dobbletap = createDobbletapClient({ baseUrl: url, secret: generateSecret(), bearerToken });
 
     await dobbletap.campaignCreated(events.campaign_created.example.data);
