@@ -1,8 +1,9 @@
 // Ships the generated contract artefacts inside the package: the pacts (so a team verifies against
 // the contract version it depends on) and the OpenAPI documents and JSON Schemas.
-import { cpSync, rmSync } from "node:fs";
+import { cpSync, existsSync, rmSync } from "node:fs";
 
 for (const folder of ["pacts", "openapi"]) {
   rmSync(folder, { recursive: true, force: true });
-  cpSync(`../../${folder}`, folder, { recursive: true });
+  if (existsSync(`../../${folder}`)) cpSync(`../../${folder}`, folder, { recursive: true });
+  else console.warn(`contracts: ../../${folder} does not exist yet; the package ships without it.`);
 }
