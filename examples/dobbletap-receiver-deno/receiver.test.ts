@@ -65,8 +65,9 @@ beforeAll(async () => {
   if (!existsSync(sdkDist)) throw new Error('Deno loads the SDK\'s built dist: run `pnpm --filter "./packages/*" build` first.');
 
   deno = spawn(
-    // The binary itself, not the node_modules/.bin shim: killing a shim would leave Deno running.
-    join(here, "node_modules", "deno", "deno"),
+    // The npm package's shim: it puts the platform binary in place on first use (its postinstall is
+    // disabled). It runs in its own process group, so afterAll ends the shim and Deno together.
+    join(here, "node_modules", ".bin", "deno"),
     ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env=WEBHOOK_SECRET,PORT", "main.ts"],
     {
       cwd: here,
