@@ -3,7 +3,8 @@
  * side with its reference, prints one table with PASS/MISS per target, and writes bench/RESULTS.md.
  *
  * Usage: `pnpm bench` (everything, < 3 min on 2 cores), or `tsx bench/index.ts receiver sender` for
- * some groups (bundle, receiver, sender, mock, startup) against an existing build.
+ * some groups (bundle, receiver, sender, mock, startup) against an existing build (printed only;
+ * RESULTS.md is written by full runs).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
     "",
   ];
   const notes = results.flatMap((result) => result.notes).map((note) => `- ${note}`);
+  if (selected.size < groups.length) {
+    console.log("Partial run: bench/RESULTS.md is only written by a full run.");
+    return;
+  }
   const analysis = readFileSync(join(repoRoot, "bench/analysis.md"), "utf8");
   const document = [...header, table, "", "## How each figure is measured", "", ...notes, "", analysis.trim(), ""].join("\n");
   writeFileSync(join(repoRoot, "bench/RESULTS.md"), document);
