@@ -134,7 +134,7 @@ export async function measureReceiver(options: { timeMs: number; rounds: number 
     ],
     notes: [
       `Receiver: tinybench, ${options.rounds} interleaved rounds of ${options.timeMs} ms per task (medians; ratios taken within each round), ${BATCH} deliveries per timed call, one ~${bytes.length} B signed offer_sent; ` +
-        "ops/s = deliveries per second on one core. The handler row includes building the Request and the Response and the dedup-store calls (a no-op store).",
+        "ops/s = deliveries per CPU-second of the bench process (CPU-time clock, so other processes' load does not count). The handler row includes building the Request and the Response and the dedup-store calls (a no-op store).",
     ],
   };
 }

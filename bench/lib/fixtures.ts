@@ -19,7 +19,8 @@ export function offerSentEnvelope(example: OfferSentEnvelope, ids: { id?: string
           "Please tag @glowcosmetics, use #GlowSPF and #SunSafeNaija, and keep the first three seconds " +
           "product-first. We will send the serum and a script outline once you accept; the deadline " +
           "below is for the draft. Usage rights: 90 days organic and paid on TikTok and Instagram. " +
-          "Payment within 7 days of the approved post. Questions? Reply here and our team will help.",
+          "Payment within 7 days of the approved post. Questions? Reply here and our team will help. " +
+          "A second round of edits is included; a third is paid separately at 20% of the fee.",
       },
     },
   };
