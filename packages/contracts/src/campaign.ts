@@ -21,7 +21,14 @@ export function endsAfterStart(value: { startsAt?: string | undefined; endsAt?: 
   return value.startsAt === undefined || value.endsAt === undefined || Date.parse(value.endsAt) >= Date.parse(value.startsAt);
 }
 
-/** A brand, as DTTracker knows it. */
+/**
+ * A brand, as DTTracker knows it.
+ *
+ * @example
+ * ```ts
+ * Brand.parse({ id: crypto.randomUUID(), name: "Glow Cosmetics" });
+ * ```
+ */
 export const Brand = z
   .object({
     id: Uuid,
@@ -29,7 +36,14 @@ export const Brand = z
   })
   .meta({ id: "Brand" });
 
-/** A campaign (DTTracker calls it an activation) as synced on publish. */
+/**
+ * A campaign (DTTracker calls it an activation) as synced on publish.
+ *
+ * @example
+ * ```ts
+ * const campaign = Campaign.parse(events.campaign_created.example.data.campaign);
+ * ```
+ */
 export const Campaign = z
   .object({
     id: Uuid.meta({ description: "DTTracker's campaign id; offers refer to it." }),

@@ -4,6 +4,11 @@ export type Party = "dttracker" | "dobbletap";
 /**
  * The three receiver endpoints. Paths are relative to the receiving party's base URL, which is
  * configuration (e.g. `https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e`).
+ *
+ * @example
+ * ```ts
+ * const url = `${dobbletapBase}${endpoints["dobbletap.webhooks"].path}`; // …/webhooks/dttracker
+ * ```
  */
 export const endpoints = {
   "dobbletap.webhooks": {

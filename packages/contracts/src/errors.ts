@@ -3,6 +3,11 @@ import * as z from "zod";
 /**
  * Every error code of the contract with its HTTP status and what it means.
  * One table: the receiver, the sender, the mock server and the OpenAPI documents all read it.
+ *
+ * @example
+ * ```ts
+ * errorCodes.CAMPAIGN_NOT_FOUND.status; // 404
+ * ```
  */
 export const errorCodes = {
   MALFORMED_JSON: { status: 400, description: "The body is not parseable JSON." },
@@ -27,20 +32,55 @@ export const errorCodes = {
 /** A contract error code, e.g. `CAMPAIGN_NOT_FOUND`. */
 export type ErrorCode = keyof typeof errorCodes;
 
-/** All error codes, in the order of the table. */
+/**
+ * All error codes, in the order of the table.
+ *
+ * @example
+ * ```ts
+ * for (const code of errorCodeList) console.log(code, errorCodes[code].status);
+ * ```
+ */
 export const errorCodeList = Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]];
 
-/** The HTTP status that goes with an error code. */
+/**
+ * The HTTP status that goes with an error code.
+ *
+ * @example
+ * ```ts
+ * statusOf("INVALID_STATE"); // 409
+ * ```
+ */
 export function statusOf(code: ErrorCode): number {
   return errorCodes[code].status;
 }
 
-/** Bodies larger than this are refused with 413 `PAYLOAD_TOO_LARGE`. */
+/**
+ * Bodies larger than this are refused with 413 `PAYLOAD_TOO_LARGE`.
+ *
+ * @example
+ * ```ts
+ * if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) return tooLarge();
+ * ```
+ */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * A contract error code, as a schema.
+ * @example
+ * ```ts
+ * ErrorCodeSchema.safeParse("CAMPAIGN_NOT_FOUND").success; // true
+ * ```
+ */
 export const ErrorCodeSchema = z.enum(errorCodeList).meta({ id: "ErrorCode", description: "A contract error code." });
 
-/** One problem with a body: `path` is dotted from the body's root, array indices as numbers. */
+/**
+ * One problem with a body: `path` is dotted from the body's root, array indices as numbers.
+ *
+ * @example
+ * ```ts
+ * Issue.parse({ path: "data.creators.0.status", message: "must be active or inactive" });
+ * ```
+ */
 export const Issue = z
   .object({
     path: z.string().meta({ example: "data.creators.0.status" }),
@@ -49,7 +89,14 @@ export const Issue = z
   .meta({ id: "Issue", description: "One problem with the body, located by a dotted path from its root." });
 export type Issue = z.output<typeof Issue>;
 
-/** The `error` member of a failure answer. */
+/**
+ * The `error` member of a failure answer.
+ *
+ * @example
+ * ```ts
+ * const detail = ErrorDetail.parse(body.error);
+ * ```
+ */
 export const ErrorDetail = z
   .object({
     code: ErrorCodeSchema,
@@ -59,7 +106,14 @@ export const ErrorDetail = z
   .meta({ id: "ErrorDetail" });
 export type ErrorDetail = z.output<typeof ErrorDetail>;
 
-/** Every failure answer: `{ success: false, error: { code, message, issues? } }`. */
+/**
+ * Every failure answer: `{ success: false, error: { code, message, issues? } }`.
+ *
+ * @example
+ * ```ts
+ * const failure = ErrorAnswer.safeParse(await response.json());
+ * ```
+ */
 export const ErrorAnswer = z
   .object({ success: z.literal(false), error: ErrorDetail })
   .meta({
@@ -75,7 +129,14 @@ export const ErrorAnswer = z
   });
 export type ErrorAnswer = z.output<typeof ErrorAnswer>;
 
-/** Builds a failure answer body. */
+/**
+ * Builds a failure answer body.
+ *
+ * @example
+ * ```ts
+ * return Response.json(errorAnswer("CAMPAIGN_NOT_FOUND", "Send campaign_created first."), { status: 404 });
+ * ```
+ */
 export function errorAnswer(code: ErrorCode, message: string, issues?: Issue[]): ErrorAnswer {
   return issues === undefined
     ? { success: false, error: { code, message } }

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { Brand, Campaign } from "./campaign.js";
-export { defineEvent, envelopeOf, recordResult, successAnswerOf, type PascalCase } from "./define-event.js";
+export type { PascalCase } from "./define-event.js";
 export { endpoints, type EndpointId, type Party } from "./endpoints.js";
 export {
   ErrorAnswer,

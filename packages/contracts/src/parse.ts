@@ -19,7 +19,15 @@ export interface ParseOptions<E extends EventName> {
 
 type Path = readonly PropertyKey[];
 
-/** Turns zod issues into the contract's `{ path, message }` list; paths are dotted from the body's root. */
+/**
+ * Turns zod issues into the contract's `{ path, message }` list; paths are dotted from the body's root.
+ *
+ * @example
+ * ```ts
+ * const result = Money.safeParse(input);
+ * if (!result.success) console.log(toIssues(result.error, ["data", "offer", "amount"]));
+ * ```
+ */
 export function toIssues(error: z.ZodError, prefix: Path = []): Issue[] {
   return error.issues.map((issue) => ({
     path: [...prefix, ...issue.path].map(String).join("."),

@@ -2,6 +2,11 @@
  * The provider states the pacts use: what a provider must set up before an interaction is replayed
  * (Pact's provider-state change protocol posts `{ state, params, action: "setup" | "teardown" }`).
  * A real deployment's state-change endpoint and the mock server both implement these.
+ *
+ * @example
+ * ```ts
+ * if (state === providerStates.campaignMissing) await campaigns.delete(params.campaignId);
+ * ```
  */
 export const providerStates = {
   /** params `{ campaignId, creatorId }`: an active campaign exists (with the creator's assignment open). */

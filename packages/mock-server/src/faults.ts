@@ -29,7 +29,14 @@ export interface Fault {
   retryAfter: number | undefined;
 }
 
-/** A fault config that makes no sense; the message says which field and why. */
+/**
+ * A fault config that makes no sense; the message says which field and why.
+ *
+ * @example
+ * ```ts
+ * try { parseFaultConfig({ status: 200 }); } catch (error) { if (error instanceof FaultConfigError) console.error(error.message); }
+ * ```
+ */
 export class FaultConfigError extends Error {
   constructor(message: string) {
     super(message);

@@ -29,7 +29,14 @@ export interface ProviderStateRequest {
   action?: "setup" | "teardown";
 }
 
-/** An unknown state or bad params; answered 400 with this message. */
+/**
+ * An unknown state or bad params; answered 400 with this message.
+ *
+ * @example
+ * ```ts
+ * try { applyProviderState(state, { state: "unknown", action: "setup" }); } catch (error) { if (error instanceof ProviderStateError) console.error(error.message); }
+ * ```
+ */
 export class ProviderStateError extends Error {
   constructor(message: string) {
     super(message);
@@ -160,7 +167,14 @@ const STATES: { pattern: RegExp; name: string; setup: Setup }[] = [
   },
 ];
 
-/** The names of the known states, for messages and the README. */
+/**
+ * The names of the known states, for messages and the README.
+ *
+ * @example
+ * ```ts
+ * console.log(providerStateNames.join("\n"));
+ * ```
+ */
 export const providerStateNames: readonly string[] = STATES.map((entry) => entry.name);
 
 /**

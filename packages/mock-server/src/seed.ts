@@ -76,7 +76,14 @@ export function demoSeed(as: MockParty): MockSeed {
   };
 }
 
-/** A seed file that could not be read or does not match {@link SeedSchema}. */
+/**
+ * A seed file that could not be read or does not match {@link SeedSchema}.
+ *
+ * @example
+ * ```ts
+ * try { parseSeed(JSON.parse(text)); } catch (error) { if (error instanceof SeedError) console.error(error.message); }
+ * ```
+ */
 export class SeedError extends Error {
   constructor(message: string) {
     super(message);

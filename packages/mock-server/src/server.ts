@@ -11,13 +11,27 @@ import { createWebhookRoutes, type WebhookRoute } from "./receivers.js";
 import { demoSeed, type MockParty } from "./seed.js";
 import { MockState, type MockSeed } from "./state.js";
 
-/** The default base path of each party's functions (Supabase's layout). */
+/**
+ * The default base path of each party's functions (Supabase's layout).
+ *
+ * @example
+ * ```ts
+ * defaultBase("dobbletap"); // "/functions/v1/make-server-8061e72e"
+ * ```
+ */
 export const defaultBase: Record<MockParty, string> = {
   dobbletap: "/functions/v1/make-server-8061e72e",
   dttracker: "/functions/v1",
 };
 
-/** The CLI's default ports (the library's default is 0: any free port). */
+/**
+ * The CLI's default ports (the library's default is 0: any free port).
+ *
+ * @example
+ * ```ts
+ * defaultPort("dttracker"); // 4011
+ * ```
+ */
 export const defaultPort: Record<MockParty, number> = { dobbletap: 4010, dttracker: 4011 };
 
 /** Options of {@link startMockServer}; the CLI's flags map onto them one to one. */

@@ -44,7 +44,14 @@ export interface TriggerReport {
   verdict: string;
 }
 
-/** Thrown for a bad `--set`, event or URL, before anything is sent. */
+/**
+ * Thrown for a bad `--set`, event or URL, before anything is sent.
+ *
+ * @example
+ * ```ts
+ * try { await trigger({ event: "offer_sent", to, secret, set: ["bad"] }); } catch (error) { if (error instanceof TriggerInputError) console.error(error.message); }
+ * ```
+ */
 export class TriggerInputError extends Error {
   constructor(message: string) {
     super(message);

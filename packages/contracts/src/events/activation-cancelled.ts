@@ -2,7 +2,14 @@ import * as z from "zod";
 import { defineEvent, recordResult } from "../define-event.js";
 import { text, Uuid } from "../primitives.js";
 
-/** DTTracker → Dobbletap: a brand cancelled an activation, or one creator's part in it. */
+/**
+ * DTTracker → Dobbletap: a brand cancelled an activation, or one creator's part in it.
+ *
+ * @example
+ * ```ts
+ * activationCancelled.data.parse({ campaignId, creatorId }); // cancels one assignment
+ * ```
+ */
 export const activationCancelled = defineEvent({
   name: "activation_cancelled",
   endpoint: "dobbletap.webhooks",

@@ -5,7 +5,14 @@ import { Uuid } from "../primitives.js";
 
 const editableFields = Object.keys(campaignEditableShape).join(", ");
 
-/** DTTracker → Dobbletap: a brand edited a published activation. */
+/**
+ * DTTracker → Dobbletap: a brand edited a published activation.
+ *
+ * @example
+ * ```ts
+ * activationUpdated.data.parse({ campaignId, changes: { title: "Naija Summer Vibes 2" } });
+ * ```
+ */
 export const activationUpdated = defineEvent({
   name: "activation_updated",
   endpoint: "dobbletap.webhooks",

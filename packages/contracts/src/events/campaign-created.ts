@@ -2,7 +2,14 @@ import * as z from "zod";
 import { Campaign } from "../campaign.js";
 import { defineEvent, recordResult } from "../define-event.js";
 
-/** DTTracker → Dobbletap: a brand published an activation; Dobbletap creates the campaign. */
+/**
+ * DTTracker → Dobbletap: a brand published an activation; Dobbletap creates the campaign.
+ *
+ * @example
+ * ```ts
+ * campaignCreated.data.parse(events.campaign_created.example.data);
+ * ```
+ */
 export const campaignCreated = defineEvent({
   name: "campaign_created",
   endpoint: "dobbletap.webhooks",

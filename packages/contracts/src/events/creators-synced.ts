@@ -10,7 +10,14 @@ const Handle = z
     error: "must be a handle of letters, digits, dots or underscores, without the leading @ (e.g. wickhed7)",
   });
 
-/** A creator on Dobbletap, as synced to DTTracker. */
+/**
+ * A creator on Dobbletap, as synced to DTTracker.
+ *
+ * @example
+ * ```ts
+ * Creator.safeParse({ ...creator, status: "pending" }).success; // false: active | inactive only
+ * ```
+ */
 export const Creator = z
   .object({
     dobbletapId: Uuid.meta({ description: "Dobbletap's creator id; offers address creators by it." }),
@@ -34,7 +41,14 @@ export const Creator = z
   .meta({ id: "Creator" });
 export type Creator = z.output<typeof Creator>;
 
-/** Dobbletap → DTTracker: a batch of creators (1 to 500), as `creators-sync-from-dobbletap` receives it. */
+/**
+ * Dobbletap → DTTracker: a batch of creators (1 to 500), as `creators-sync-from-dobbletap` receives it.
+ *
+ * @example
+ * ```ts
+ * creatorsSynced.data.safeParse({ creators: creator }).success; // false: an array creators[] is required
+ * ```
+ */
 export const creatorsSynced = defineEvent({
   name: "creators_synced",
   endpoint: "dttracker.creator-sync",

@@ -12,6 +12,11 @@ import { offerSent } from "./offer-sent.js";
  * THE list of events. Everything else is derived from it: the OpenAPI documents, the typed client
  * methods, the receiver's handler map, the mock server's routes and the Pact interactions.
  * Adding an event means one new module in this folder and one line here.
+ *
+ * @example
+ * ```ts
+ * const { data, envelope, example, endpoint } = events.offer_sent;
+ * ```
  */
 export const events = {
   campaign_created: campaignCreated,
@@ -44,20 +49,48 @@ export type EventsTo<R extends Party> = {
   [K in EventName]: (typeof endpoints)[Events[K]["endpoint"]]["receiver"] extends R ? K : never;
 }[EventName];
 
-/** Every event name, in the order of the list. */
+/**
+ * Every event name, in the order of the list.
+ *
+ * @example
+ * ```ts
+ * eventNames.length; // 7
+ * ```
+ */
 export const eventNames = Object.keys(events) as EventName[];
 
-/** True when `name` is one of the contract's seven events. */
+/**
+ * True when `name` is one of the contract's seven events.
+ *
+ * @example
+ * ```ts
+ * if (isEventName(body.event)) console.log(events[body.event].summary);
+ * ```
+ */
 export function isEventName(name: unknown): name is EventName {
   return typeof name === "string" && Object.hasOwn(events, name);
 }
 
-/** The events one endpoint accepts, e.g. `eventsAt("dttracker.webhooks")`. */
+/**
+ * The events one endpoint accepts, e.g. `eventsAt("dttracker.webhooks")`.
+ *
+ * @example
+ * ```ts
+ * eventsAt("dttracker.webhooks"); // ["offer_accepted", "offer_declined"]
+ * ```
+ */
 export function eventsAt<P extends EndpointId>(endpoint: P): EventsAt<P>[] {
   return eventNames.filter((name) => events[name].endpoint === endpoint) as EventsAt<P>[];
 }
 
-/** The events a party receives, e.g. `eventsTo("dobbletap")`. */
+/**
+ * The events a party receives, e.g. `eventsTo("dobbletap")`.
+ *
+ * @example
+ * ```ts
+ * eventsTo("dobbletap"); // campaign_created, activation_updated, activation_cancelled, offer_sent
+ * ```
+ */
 export function eventsTo<R extends Party>(party: R): EventsTo<R>[] {
   return eventNames.filter((name) => endpoints[events[name].endpoint].receiver === party) as EventsTo<R>[];
 }

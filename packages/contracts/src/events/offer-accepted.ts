@@ -2,7 +2,14 @@ import * as z from "zod";
 import { defineEvent, recordResult } from "../define-event.js";
 import { Uuid } from "../primitives.js";
 
-/** Dobbletap → DTTracker: the creator accepted an offer on "My Work". */
+/**
+ * Dobbletap → DTTracker: the creator accepted an offer on "My Work".
+ *
+ * @example
+ * ```ts
+ * offerAccepted.data.parse({ offerId, campaignId, creatorId });
+ * ```
+ */
 export const offerAccepted = defineEvent({
   name: "offer_accepted",
   endpoint: "dttracker.webhooks",

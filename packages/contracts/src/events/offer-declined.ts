@@ -2,7 +2,14 @@ import * as z from "zod";
 import { defineEvent, recordResult } from "../define-event.js";
 import { text, Uuid } from "../primitives.js";
 
-/** Dobbletap → DTTracker: the creator declined an offer. */
+/**
+ * Dobbletap → DTTracker: the creator declined an offer.
+ *
+ * @example
+ * ```ts
+ * offerDeclined.data.parse({ offerId, campaignId, creatorId, reason: "Fully booked" });
+ * ```
+ */
 export const offerDeclined = defineEvent({
   name: "offer_declined",
   endpoint: "dttracker.webhooks",

@@ -2,7 +2,14 @@ import * as z from "zod";
 import { defineEvent, recordResult } from "../define-event.js";
 import { IsoDateTime, Money, text, Uuid } from "../primitives.js";
 
-/** A paid offer from a brand to one creator. */
+/**
+ * A paid offer from a brand to one creator.
+ *
+ * @example
+ * ```ts
+ * Offer.parse(events.offer_sent.example.data.offer);
+ * ```
+ */
 export const Offer = z
   .object({
     id: Uuid.meta({ description: "DTTracker's offer id; `offer_accepted`/`offer_declined` refer to it." }),
@@ -15,7 +22,14 @@ export const Offer = z
   .meta({ id: "Offer" });
 export type Offer = z.output<typeof Offer>;
 
-/** DTTracker → Dobbletap: a brand sent a paid offer to a creator. */
+/**
+ * DTTracker → Dobbletap: a brand sent a paid offer to a creator.
+ *
+ * @example
+ * ```ts
+ * offerSent.successAnswer.safeParse(await response.json()).success;
+ * ```
+ */
 export const offerSent = defineEvent({
   name: "offer_sent",
   endpoint: "dobbletap.webhooks",

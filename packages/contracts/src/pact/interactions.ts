@@ -2,7 +2,14 @@ import { endpoints } from "../endpoints.js";
 import { events, type EventName } from "../events/index.js";
 import { providerStates } from "../provider-states.js";
 
-/** The Pact participant names, as the pact files are named (`DTTracker-Dobbletap.json`). */
+/**
+ * The Pact participant names, as the pact files are named (`DTTracker-Dobbletap.json`).
+ *
+ * @example
+ * ```ts
+ * new PactV4({ consumer: participants.dttracker, provider: participants.dobbletap });
+ * ```
+ */
 export const participants = { dttracker: "DTTracker", dobbletap: "Dobbletap" } as const;
 
 /** One interaction as written here; {@link contractInteractions} adds who sends and who answers. */
@@ -174,6 +181,11 @@ function failures(): InteractionSpec[] {
 /**
  * Every interaction of both pacts, derived from the event map: each event's success, then the
  * failures. `consumer` is the sending party, `provider` the receiving one.
+ *
+ * @example
+ * ```ts
+ * for (const interaction of contractInteractions()) console.log(interaction.consumer, "→", interaction.provider, interaction.description);
+ * ```
  */
 export function contractInteractions(): ContractInteraction[] {
   const all: InteractionSpec[] = [

@@ -25,6 +25,11 @@ const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * formats (uuid, ISO timestamps, integer minor units, enums) rather than the example's values.
  * Only fields present in the example appear; `const` values (event names, `success`) stay exact, and
  * so do the values of the keys named in `exact` (e.g. an error `code`, a result `status`).
+ *
+ * @example
+ * ```ts
+ * request.jsonBody(matchersFor(events.offer_sent.envelope, events.offer_sent.example));
+ * ```
  */
 export function matchersFor(schema: z.ZodType, example: unknown, options: { exact?: readonly string[] } = {}): unknown {
   const exact = new Set(options.exact ?? []);

@@ -25,6 +25,11 @@ export interface ResignOptions {
  * design, so every replayed request is signed afresh with the provider's test secret, its
  * `webhook-id` set to the body's `id`. After `useForeignSecretOnce()` the next request is signed
  * with a random secret instead (the "signed with another secret" provider state).
+ *
+ * @example
+ * ```ts
+ * new Verifier({ providerBaseUrl, pactUrls, requestFilter: createResigningFilter({ secret: process.env.WEBHOOK_SECRET! }) });
+ * ```
  */
 export function createResigningFilter(options: ResignOptions) {
   let foreignNext = false;

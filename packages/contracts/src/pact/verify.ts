@@ -37,7 +37,14 @@ export interface VerifyProviderOptions {
   logLevel?: "trace" | "debug" | "info" | "warn" | "error";
 }
 
-/** The folder holding the pact files: `pacts/` of the installed package, or of the repository. */
+/**
+ * The folder holding the pact files: `pacts/` of the installed package, or of the repository.
+ *
+ * @example
+ * ```ts
+ * const dir = shippedPactDir(); // …/node_modules/@dttracker-dobbletap/contracts/pacts
+ * ```
+ */
 export function shippedPactDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 6; depth++) {
@@ -47,7 +54,14 @@ export function shippedPactDir(): string {
   throw new Error("No pacts/ folder found beside @dttracker-dobbletap/contracts; pass pactFiles explicitly.");
 }
 
-/** The shipped pact file in which `provider` is the provider. */
+/**
+ * The shipped pact file in which `provider` is the provider.
+ *
+ * @example
+ * ```ts
+ * await verifyProvider({ provider: "dttracker", baseUrl, secret, pactFiles: [shippedPactFor("dttracker")] });
+ * ```
+ */
 export function shippedPactFor(provider: Party): string {
   const consumer = provider === "dobbletap" ? participants.dttracker : participants.dobbletap;
   return join(shippedPactDir(), `${consumer}-${participants[provider]}.json`);
