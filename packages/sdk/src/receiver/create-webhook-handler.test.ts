@@ -557,6 +557,16 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     ]);
   });
 
+  it("createWebhookHandler({ onOutcome }) names the verified delivery id of a body that breaks the contract", async () => {
+    const outcomes: RequestOutcome[] = [];
+    const handle = receiver({ offer_sent: () => results.offer_sent }, { onOutcome: (outcome) => outcomes.push(outcome) });
+    const broken = example("offer_sent");
+    broken.data.offer.amount.amountMinor = 750.5;
+    const response = await handle(await signed(JSON.stringify(broken)));
+    expect(response.status).toBe(422);
+    expect(outcomes).toEqual([{ status: 422, code: "VALIDATION_FAILED", id: broken.id, ms: expect.any(Number) }]);
+  });
+
   it("createWebhookHandler({ onOutcome, onError }) still answers when the hooks throw", async () => {
     const handle = receiver(
       {

@@ -267,7 +267,12 @@ async function process(state: State, delivery: Delivery): Promise<Answer> {
     return NOT_UTF8;
   }
   const parsed = parseEventJson(text, state.accept);
-  if (!parsed.success) return failure(parsed.error.code, parsed.error.message, parsed.error.issues);
+  if (!parsed.success) {
+    const refused = failure(parsed.error.code, parsed.error.message, parsed.error.issues);
+    // The verified webhook-id names the delivery in logs even when its body is not a contract event.
+    if (deliveryId !== null) refused.id = deliveryId;
+    return refused;
+  }
   const event = parsed.event;
   const { id, event: name } = event;
   if (deliveryId !== null && deliveryId !== id) {
