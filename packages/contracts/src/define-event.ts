@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { EndpointId } from "./endpoints.js";
+import type { Issue } from "./errors.js";
 import { IsoDateTime, Uuid } from "./primitives.js";
 
 /** Turns `offer_sent` into `OfferSent` (schema ids) — `offerSent` is the client method name. */
@@ -60,6 +61,11 @@ export interface EventSpec<N extends string, E extends EndpointId, D extends z.Z
   description: string;
   data: D;
   result: R;
+  /**
+   * What a result must say about the data it answers, beyond its shape (e.g. a creator sync maps
+   * every creator sent). Issues' paths start at `result`.
+   */
+  relate?: (data: z.output<D>, result: z.output<R>) => Issue[];
   /** One realistic example of the whole envelope; it is a test fixture and the OpenAPI example. */
   example: { id: string; event: N; occurredAt: string; data: z.input<D> };
 }

@@ -80,6 +80,14 @@ describe("mutations the contract forbids are rejected, naming the field", () => 
     expect(issuePaths(result)).toEqual(["event"]);
   });
 
+  it("UNKNOWN_EVENT says whether an event belongs to another endpoint or only lacks a handler here", () => {
+    const declined = events.offer_declined.example;
+    const missingHandler = parseEvent(declined, { accept: ["offer_accepted"] });
+    expect(missingHandler.success || missingHandler.error.message).toMatch(/this receiver has no handler for it/);
+    const elsewhere = parseEvent(declined, { accept: ["offer_sent"] });
+    expect(elsewhere.success || elsewhere.error.message).toMatch(/it belongs to another endpoint/);
+  });
+
   it("a bad uuid", () => {
     const body = offerExample();
     body.data.offer.campaignId = "campaign-123";
@@ -188,6 +196,21 @@ describe("answers", () => {
     ["a status outside the contract", { success: true, eventId: id, result: { ...record, status: "pending" } }],
   ])("parseSuccessAnswer rejects %s", (_, body) => {
     expect(parseSuccessAnswer("offer_sent", body).success).toBe(false);
+  });
+
+  it("parseSuccessAnswer(event, body, data) refuses a creator sync that does not map each creator sent", () => {
+    const data = events.creators_synced.example.data;
+    const creator = data.creators[0]!.dobbletapId;
+    const answer = (result: unknown) => ({ success: true, eventId: events.creators_synced.example.id, result });
+    const stranger = "0c0ffee0-0000-4000-8000-00000000beef";
+    expect(parseSuccessAnswer("creators_synced", answer({ synced: [], failed: [] }), data)).toEqual({
+      success: false,
+      issues: [{ path: "result", message: `maps no outcome for creator ${creator}, which was sent` }],
+    });
+    const extra = answer({ synced: [{ dobbletapId: creator, dttrackerId: stranger }, { dobbletapId: stranger, dttrackerId: stranger }], failed: [] });
+    expect(parseSuccessAnswer("creators_synced", extra, data)).toMatchObject({ success: false, issues: [{ message: expect.stringMatching(/not in the batch/) }] });
+    const partly = answer({ synced: [], failed: [{ dobbletapId: creator, error: { code: "INVALID_STATE", message: "handle taken" } }] });
+    expect(parseSuccessAnswer("creators_synced", partly, data).success).toBe(true);
   });
 
   it("parseErrorAnswer reads a contract error and ignores anything else", () => {

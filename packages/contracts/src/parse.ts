@@ -77,7 +77,12 @@ export function parseEvent<E extends EventName = EventName>(body: unknown, optio
     return validationFailed("The body", [{ path: "event", message: `must be one of: ${accepted.join(", ")}` }]);
   }
   if (!isEventName(name) || !accepted.includes(name)) {
-    const hint = isEventName(name) ? " (it belongs to another endpoint)" : "";
+    const ownEndpoints = new Set(accepted.map((event) => events[event].endpoint));
+    const hint = !isEventName(name)
+      ? ""
+      : ownEndpoints.has(events[name].endpoint)
+        ? " (this receiver has no handler for it)"
+        : " (it belongs to another endpoint)";
     return {
       success: false,
       error: {
@@ -135,7 +140,8 @@ export function parseEventData<E extends EventName>(
 
 /**
  * Checks a receiver's 2xx body against the event's success answer: a success must name what it
- * created. Returns the typed answer or the issues that make it not one.
+ * created. Given the `data` that was sent, it also checks what the result says about it (a creator
+ * sync must map every creator sent). Returns the typed answer or the issues that make it not one.
  *
  * @example
  * ```ts
@@ -146,10 +152,15 @@ export function parseEventData<E extends EventName>(
 export function parseSuccessAnswer<E extends EventName>(
   event: E,
   body: unknown,
+  data?: EventData<E>,
 ): { success: true; answer: SuccessAnswer<E> } | { success: false; issues: Issue[] } {
   const result = events[event].successAnswer.safeParse(body);
   if (!result.success) return { success: false, issues: toIssues(result.error) };
-  return { success: true, answer: result.data as SuccessAnswer<E> };
+  const answer = result.data as SuccessAnswer<E>;
+  // With the data it answers, also check what the result says about it (a sync maps every creator).
+  const relate = (events[event] as { relate?: (data: unknown, result: unknown) => Issue[] }).relate;
+  const issues = data === undefined || relate === undefined ? [] : relate(data, answer.result);
+  return issues.length > 0 ? { success: false, issues } : { success: true, answer };
 }
 
 /**

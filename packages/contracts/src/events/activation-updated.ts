@@ -29,7 +29,8 @@ export const activationUpdated = defineEvent({
       })
       .refine(endsAfterStart, { error: "must not be before startsAt", path: ["endsAt"] }),
   }),
-  result: recordResult("campaign", ["active", "cancelled"]),
+  // A cancelled campaign takes no updates (409), so an applied update leaves it active.
+  result: recordResult("campaign", ["active"]),
   example: {
     id: "3e1a9b7c-6d5f-4a2e-8b1c-9d0e7f6a5b4c",
     event: "activation_updated",

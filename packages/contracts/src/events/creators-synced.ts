@@ -72,6 +72,19 @@ export const creatorsSynced = defineEvent({
       z.object({ dobbletapId: Uuid, error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
     ),
   }),
+  // "Its result maps each creator": an answer that leaves a sent creator out, or names one that was
+  // not sent, did not do what it says.
+  relate: (data, result) => {
+    const sent = new Set(data.creators.map((creator) => creator.dobbletapId));
+    const answered = [...result.synced, ...result.failed].map((entry) => entry.dobbletapId);
+    const issues = [...sent]
+      .filter((id) => !answered.includes(id))
+      .map((id) => ({ path: "result", message: `maps no outcome for creator ${id}, which was sent` }));
+    for (const id of new Set(answered.filter((id) => !sent.has(id)))) {
+      issues.push({ path: "result", message: `names creator ${id}, which was not in the batch` });
+    }
+    return issues;
+  },
   example: {
     id: "f2c4e6a8-0b1d-4f3e-a5c7-9e1b3d5f7a9c",
     event: "creators_synced",

@@ -321,6 +321,18 @@ describe("syncStatus reports what the other side answered", () => {
     expect(sent.result).toBeUndefined();
   });
 
+  it("a creators_synced 200 that maps none of the creators sent is synced: false with INVALID_ANSWER", async () => {
+    await serve((request) => ({
+      status: 200,
+      json: { success: true, eventId: request.envelope.id, result: { synced: [], failed: [] } },
+    }));
+    const dttracker = createDttrackerClient({ baseUrl: server!.url, secret: generateSecret(), retry: fast });
+    const sent = await dttracker.creatorsSynced(events.creators_synced.example.data);
+
+    expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "INVALID_ANSWER" }, retryQueued: false });
+    expect(sent.syncStatus.error?.message).toMatch(/maps no outcome for creator 29f99241-53d1-4f78-b9b0-2169f4a15a49/);
+  });
+
   it("a 200 HTML page is synced: false with INVALID_ANSWER", async () => {
     const sent = await send(() => ({ status: 200, text: "<html>OK</html>", headers: { "content-type": "text/html" } }));
 

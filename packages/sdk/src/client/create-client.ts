@@ -317,7 +317,7 @@ export function createClient<P extends Party>(party: P, options: ClientOptions):
     }
 
     const outcome = await deliver(transport, { event, id, url: route.url, shownUrl: route.shownUrl, body, signal: sendOptions.signal });
-    const context: OutcomeContext = { event, id, receiver, shownUrl: route.shownUrl, policy, timeoutMs, scrub };
+    const context: OutcomeContext = { event, id, data: checked.data, receiver, shownUrl: route.shownUrl, policy, timeoutMs, scrub };
     const verdict = judge<E>(outcome, context);
 
     let result: SendResult<E>;

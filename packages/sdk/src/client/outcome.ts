@@ -1,6 +1,7 @@
 import {
   parseErrorAnswer,
   parseSuccessAnswer,
+  type EventData,
   type EventName,
   type Issue,
   type SuccessAnswer,
@@ -17,6 +18,8 @@ import { isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.js
 export interface OutcomeContext {
   event: EventName;
   id: string;
+  /** The validated data that was sent: a result must also be true of it (a sync maps each creator). */
+  data: unknown;
   /** The receiving party as people call it: "Dobbletap" or "DTTracker". */
   receiver: string;
   shownUrl: string;
@@ -99,7 +102,7 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
           [{ path: "", message: "must be the JSON success answer { success, eventId, result }" }],
         );
       }
-      const parsed = parseSuccessAnswer(event as E, body);
+      const parsed = parseSuccessAnswer(event as E, body, context.data as EventData<E>);
       if (!parsed.success) {
         return invalidAnswer(
           outcome.status,

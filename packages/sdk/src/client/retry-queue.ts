@@ -61,14 +61,16 @@ export interface DrainReport {
 }
 
 /**
- * An in-memory {@link RetryQueue}: for tests, scripts and a single long-lived process. It is not
- * durable (a restart loses it); production senders should enqueue into a database.
+ * An in-memory {@link RetryQueue}: for tests, scripts and a single long-lived process. It is NOT
+ * durable: a restart loses it, so with it `retryQueued: true` means "held in this process", not the
+ * contract's "durably handed to a retry mechanism". Production senders (e.g. an Edge Function that
+ * has already charged a brand) implement {@link RetryQueue} over a database table or a queue service.
  *
  * @example
  * ```ts
  * const queue = createMemoryRetryQueue();
  * const dobbletap = createDobbletapClient({ baseUrl, secret, retryQueue: queue });
- * await dobbletap.offerSent(data);                   // Dobbletap down: retryQueued: true
+ * await dobbletap.offerSent(data);                   // Dobbletap down: retryQueued: true (in this process only)
  * setInterval(() => void queue.drain(dobbletap), 60_000);
  * ```
  */

@@ -347,6 +347,22 @@ describe("createWebhookHandler(...) refuses, in the contract's order", () => {
 });
 
 describe("createWebhookHandler(...) idempotency", () => {
+  it("createWebhookHandler(...) answers 409 INVALID_STATE when a succeeded id comes back with other data", async () => {
+    const offerSent = vi.fn(() => results.offer_sent);
+    const handle = receiver({ offer_sent: offerSent });
+    expect((await handle(await signed(offerBody()))).status).toBe(200);
+    const other = example("offer_sent");
+    other.data.offer.amount.amountMinor = 9_900_000;
+    const reused = await answer(await handle(await signed(JSON.stringify(other))));
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe("INVALID_STATE");
+    expect(reused.body.error.message).toMatch(/already used for a offer_sent event with other data/);
+    // The same data under the same id, even with another occurredAt, is still a retry.
+    const again = { ...example("offer_sent"), occurredAt: "2026-02-08T10:16:00.000Z" };
+    expect((await answer(await handle(await signed(JSON.stringify(again))))).body.duplicate).toBe(true);
+    expect(offerSent).toHaveBeenCalledTimes(1);
+  });
+
   it("createWebhookHandler(...) answers a replayed id with the first answer and duplicate: true, calling the handler once", async () => {
     const offerSent = vi.fn(async () => results.offer_sent);
     const handle = receiver({ offer_sent: offerSent });
@@ -439,6 +455,7 @@ describe("createWebhookHandler(...) idempotency", () => {
     expect(seen.get(events.offer_sent.example.id)).toEqual({
       event: "offer_sent",
       body: { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent },
+      digest: expect.any(String),
     });
     expect((await answer(await handle(await signed(offerBody())))).body.duplicate).toBe(true);
 
@@ -507,22 +524,44 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     expect(onError).toHaveBeenCalledWith(thrown, { event: "offer_sent", id: events.offer_sent.example.id });
   });
 
-  it("createWebhookHandler(...) logs an unexpected throw as one console.error line by default", async () => {
+  it("createWebhookHandler(...) logs an unexpected throw as one console.error line with the error's name only", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const handle = createWebhookHandler({
       secrets: secret,
       now: () => nowMs,
       handlers: {
         offer_sent: () => {
-          throw new TypeError("boom\nsecond line");
+          throw new TypeError("connect ECONNREFUSED postgres://app:pw@db.internal:5432/prod");
         },
       },
     });
     expect((await handle(await signed(offerBody()))).status).toBe(500);
     expect(log).toHaveBeenCalledTimes(1);
     const line = String(log.mock.calls[0]![0]);
-    expect(line).toMatch(/offer_sent a7e3c9d1-5b2f-4e8a-9c6d-3f1b7e5a9c2d failed with 500 INTERNAL: TypeError: boom second line/);
+    expect(line).toMatch(/offer_sent a7e3c9d1-5b2f-4e8a-9c6d-3f1b7e5a9c2d failed with 500 INTERNAL \(TypeError\)/);
+    // A thrown message can quote credentials: the default log carries the error's name only.
+    expect(line).not.toContain("postgres://");
     expect(line).not.toContain("\n");
+  });
+
+  it("createWebhookHandler(...) answers with the contract's status for a ContractError, whatever status it carries", async () => {
+    const handle = receiver({
+      offer_sent: () => {
+        // e.g. a handler rethrowing a remote error: its status is the other side's, or wrong.
+        throw new ContractError("CAMPAIGN_NOT_FOUND", "Send campaign_created first.", { status: 200 });
+      },
+    });
+    const answered = await answer(await handle(await signed(offerBody())));
+    expect(answered.status).toBe(404);
+    expect(answered.body.error.code).toBe("CAMPAIGN_NOT_FOUND");
+  });
+
+  it("createWebhookHandler(...) answers 500 INTERNAL when a creators_synced result does not map every creator sent", async () => {
+    const onError = vi.fn();
+    const handle = receiver({ creators_synced: () => ({ synced: [], failed: [] }) }, { onError });
+    const response = await handle(await signed(JSON.stringify(example("creators_synced"))));
+    expect(response.status).toBe(500);
+    expect(String(onError.mock.calls[0]?.[0])).toMatch(/maps no outcome for creator 29f99241-53d1-4f78-b9b0-2169f4a15a49/);
   });
 
   it("createWebhookHandler(...) answers 500 INTERNAL, not 200, when the handler's result breaks the contract", async () => {

@@ -17,6 +17,11 @@ export interface StoredAnswer {
   event: EventName;
   /** The success body that was sent the first time (`{ success: true, eventId, result, duplicate? }`). */
   body: SuccessAnswer<EventName>;
+  /**
+   * A fingerprint of the event's data: the same id with other data is refused (409) rather than
+   * answered as a duplicate. Stores written before it existed may lack it.
+   */
+  digest?: string;
 }
 
 /**

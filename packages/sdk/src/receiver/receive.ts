@@ -331,11 +331,22 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
     report(state, error, { event: name, id });
     return internal(name, id);
   }
+  const digest = digestOf(event.data);
   if (stored !== undefined) {
+    // Replaying the first answer for other content would claim this event was done; it was not.
     if (stored.event !== name) {
-      // Replaying the first answer would claim this event was done; it was not.
       return about(
         failure("INVALID_STATE", `The id ${id} was already used for a ${stored.event} event. Every event needs its own id.`),
+        name,
+        id,
+      );
+    }
+    if (stored.digest !== undefined && stored.digest !== digest) {
+      return about(
+        failure(
+          "INVALID_STATE",
+          `The id ${id} was already used for a ${name} event with other data. Resend the same data under this id, or new data under a new id.`,
+        ),
         name,
         id,
       );
@@ -350,7 +361,9 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
       typeof request === "function" ? new LazyContext(id, request) : { request, deliveryId: id },
     );
   } catch (error) {
-    if (isContractError(error)) return about(failure(error.code, error.message, error.issues, error.status), name, id);
+    // The status comes from the contract's table, never from the error: a rethrown remote error
+    // carries the other side's status, and a 200 must never carry a failure.
+    if (isContractError(error)) return about(failure(error.code, error.message, error.issues), name, id);
     report(state, error, { event: name, id });
     return internal(name, id);
   }
@@ -360,6 +373,7 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
   const checked = parseSuccessAnswer(
     name,
     duplicate ? { success: true, eventId: id, result, duplicate: true } : { success: true, eventId: id, result },
+    event.data,
   );
   if (!checked.success) {
     // Never a 200 for something that was not done: a result that names no record is a receiver bug.
@@ -377,7 +391,7 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
     return internal(name, id);
   }
   try {
-    await state.store.set(id, { event: name, body: checked.answer });
+    await state.store.set(id, { event: name, body: checked.answer, digest });
   } catch (error) {
     // The work is done and the answer is true; only a later retry would repeat it. Tell the integrator.
     report(state, error, { event: name, id });
@@ -385,8 +399,27 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
   return success(checked.answer, checked.answer.result, duplicate, name, id);
 }
 
-function failure(code: ErrorCode, message: string, issues?: Issue[], status: number = errorCodes[code].status): Answer {
-  return { status, code, body: errorAnswer(code, message, issues) };
+function failure(code: ErrorCode, message: string, issues?: Issue[]): Answer {
+  return { status: errorCodes[code].status, code, body: errorAnswer(code, message, issues) };
+}
+
+/**
+ * A short fingerprint of an event's validated data (cyrb53), stored with each success so that an id
+ * reused for other content is told apart from a retry. Validated data has its keys in schema order,
+ * so equal content gives equal text.
+ */
+function digestOf(data: unknown): string {
+  const text = JSON.stringify(data);
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
 function success(body: object, result: unknown, duplicate: boolean, event: string, id: string): Answer {
@@ -412,11 +445,13 @@ function report(state: State, error: unknown, context: { event?: string; id?: st
   }
 }
 
-/** The default `onError`: one line, no body, no headers, nothing the request carried but its event and id. */
+/**
+ * The default `onError`: one line with the event, the id and the error's name only. A thrown
+ * message can quote a connection string or a key, so it is left to an `onError` the integrator owns.
+ */
 function logError(error: unknown, context: { event?: string; id?: string }): void {
-  const what = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
-  const line = what.length > 300 ? `${what.slice(0, 300)}…` : what;
+  const what = error instanceof Error ? error.name : typeof error;
   console.error(
-    `[@dttracker-dobbletap/sdk] ${context.event ?? "webhook"} ${context.id ?? "(no id)"} failed with 500 INTERNAL: ${line.replace(/\s+/g, " ")}`,
+    `[@dttracker-dobbletap/sdk] ${context.event ?? "webhook"} ${context.id ?? "(no id)"} failed with 500 INTERNAL (${what}). Pass onError to createWebhookHandler to log the error itself.`,
   );
 }

@@ -120,7 +120,12 @@ export interface WebhookHandlerOptions<E extends EventName> {
    * token is not proof of authenticity (every client of the function holds it); migrate off it.
    */
   bearer?: { token: string; mode?: "with-signature" | "bearer-only" };
-  /** Remembers successful ids. Default: `createMemoryDedupStore()` (per process). */
+  /**
+   * Remembers successful ids. Default: `createMemoryDedupStore()`, per process. Supabase Edge
+   * Functions run several short-lived instances: give them a shared store (Postgres, Deno KV,
+   * Redis), or a retry that lands on a fresh instance runs the handler again, and then only the
+   * handler's own idempotency (e.g. on `offer.id`) stops a second record.
+   */
   dedupStore?: DedupStore;
   /** Default 256 KiB (`MAX_BODY_BYTES`); larger bodies are 413. */
   maxBodyBytes?: number;
