@@ -55,6 +55,7 @@ export function createWebhookRoutes(
     const handlers = Object.fromEntries(accepted.map((name) => [name, applyTo(state)]));
     const handle = createWebhookHandler({
       secrets: secret,
+      endpoint,
       handlers: handlers as never,
       onOutcome: (outcome) => onOutcome(path, outcome),
     });

@@ -346,6 +346,35 @@ describe("createWebhookHandler(...) refuses, in the contract's order", () => {
   });
 });
 
+describe("createWebhookHandler({ endpoint })", () => {
+  it("throws at creation, naming what is missing, when the handlers do not cover the endpoint's events", () => {
+    const create = () =>
+      createWebhookHandler({ secrets: secret, endpoint: "dttracker.webhooks", handlers: { offer_accepted: () => results.offer_accepted } });
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow("The dttracker.webhooks endpoint takes exactly offer_accepted, offer_declined. Missing handlers: offer_declined.");
+  });
+
+  it("throws at creation for a handler of another endpoint's event", () => {
+    const create = () =>
+      createWebhookHandler({
+        secrets: secret,
+        endpoint: "dttracker.creator-sync",
+        handlers: { creators_synced: () => results.creators_synced, offer_sent: () => results.offer_sent },
+      });
+    expect(create).toThrow("Not events of this endpoint: offer_sent.");
+  });
+
+  it("serves an endpoint whose events all have handlers", async () => {
+    const handle = createWebhookHandler({
+      secrets: secret,
+      now: () => nowMs,
+      endpoint: "dttracker.webhooks",
+      handlers: { offer_accepted: () => results.offer_accepted, offer_declined: () => results.offer_declined },
+    });
+    expect((await handle(await signed(JSON.stringify(example("offer_declined"))))).status).toBe(200);
+  });
+});
+
 describe("createWebhookHandler(...) idempotency", () => {
   it("createWebhookHandler(...) answers 409 INVALID_STATE when a succeeded id comes back with other data", async () => {
     const offerSent = vi.fn(() => results.offer_sent);

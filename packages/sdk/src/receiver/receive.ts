@@ -1,6 +1,8 @@
 import {
   errorAnswer,
+  endpoints,
   errorCodes,
+  eventsAt,
   isEventName,
   MAX_BODY_BYTES,
   parseEventJson,
@@ -133,6 +135,20 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
   for (const name of accept) {
     if (!isEventName(name)) throw new TypeError(`handlers.${name} is not an event of the contract.`);
     if (typeof handlers[name] !== "function") throw new TypeError(`handlers.${name} must be a function.`);
+  }
+  if (options.endpoint !== undefined) {
+    // A forgotten handler would answer its event 422 for ever, and senders never retry a 422.
+    if (!Object.hasOwn(endpoints, options.endpoint)) throw new TypeError(`endpoint ${String(options.endpoint)} is not one of the contract's endpoints.`);
+    const expected: readonly string[] = eventsAt(options.endpoint);
+    const missing = expected.filter((name) => !accept.includes(name));
+    const foreign = accept.filter((name) => !expected.includes(name));
+    if (missing.length > 0 || foreign.length > 0) {
+      throw new TypeError(
+        `The ${options.endpoint} endpoint takes exactly ${expected.join(", ")}.` +
+          (missing.length > 0 ? ` Missing handlers: ${missing.join(", ")}.` : "") +
+          (foreign.length > 0 ? ` Not events of this endpoint: ${foreign.join(", ")}.` : ""),
+      );
+    }
   }
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError("maxBodyBytes must be a positive integer.");

@@ -1,4 +1,4 @@
-import type { EventEnvelope, EventName, EventResult } from "@dttracker-dobbletap/contracts";
+import type { EndpointId, EventEnvelope, EventName, EventResult } from "@dttracker-dobbletap/contracts";
 import type { HmacBackend } from "../signing/index.js";
 import type { DedupStore } from "./dedup-store.js";
 import type { DuplicateResult } from "./duplicate-result.js";
@@ -113,6 +113,12 @@ export interface WebhookHandlerOptions<E extends EventName> {
   secrets: string | readonly string[];
   /** One handler per accepted event. */
   handlers: WebhookHandlers<E>;
+  /**
+   * The contract endpoint this receiver serves, e.g. `"dobbletap.webhooks"`. When given, `handlers`
+   * must cover exactly that endpoint's events, or creating the receiver throws: a forgotten handler
+   * would otherwise answer its event 422 for ever, and senders never retry a 422.
+   */
+  endpoint?: EndpointId;
   /**
    * Also require `Authorization: Bearer <token>` (Supabase's gateway key). Mode `with-signature`
    * (default) requires the token in addition to a valid signature. `bearer-only` is the legacy
