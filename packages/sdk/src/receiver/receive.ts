@@ -13,6 +13,7 @@ import {
   type Issue,
 } from "@dttracker-dobbletap/contracts";
 import { ContractViolationError, isContractError, isSignatureError } from "../errors/index.js";
+import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
 import { bearerMatches, expectedBearer } from "./bearer.js";
 import { isJsonContentType } from "./content-type.js";
@@ -228,14 +229,6 @@ async function receive(state: State, delivery: Delivery): Promise<DeliveryAnswer
     headers: answer.allow ? JSON_HEADERS_ALLOW_POST : JSON_HEADERS,
     body: JSON.stringify(answer.body),
   };
-}
-
-/** Reads one header from a `Headers` object or node's record (where repeats come as arrays). */
-function headerOf(headers: HeadersLike, name: string): string | null {
-  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name);
-  const value = (headers as Record<string, string | string[] | undefined>)[name];
-  if (value === undefined) return null;
-  return typeof value === "string" ? value : value.join(", ");
 }
 
 async function readBody(state: State, body: Delivery["body"]): Promise<Uint8Array | undefined> {

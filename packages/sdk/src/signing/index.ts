@@ -1,4 +1,5 @@
 export type { HmacBackend } from "./hmac.js";
 export { generateSecret } from "./secret.js";
 export { createSigner, type CryptoOptions, type SignedHeaders, type WebhookSigner } from "./sign.js";
-export { createVerifier, type HeadersLike, type VerifiedDelivery, type VerifyOptions, type WebhookVerifier } from "./verify.js";
+export type { HeadersLike } from "./headers.js";
+export { createVerifier, type VerifiedDelivery, type VerifyOptions, type WebhookVerifier } from "./verify.js";

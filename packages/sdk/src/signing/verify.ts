@@ -1,10 +1,9 @@
 import { SignatureError } from "../errors/signature-error.js";
 import { fromBase64 } from "./base64.js";
+import { headerOf, type HeadersLike } from "./headers.js";
 import { timingSafeEqual, type HmacKey } from "./hmac.js";
 import { keysOf, type CryptoOptions } from "./sign.js";
 
-/** Request headers as a `Headers` object or a plain record (case-sensitive lower-case keys). */
-export type HeadersLike = Headers | Record<string, string | string[] | undefined>;
 
 /** Options for {@link createVerifier}. */
 export interface VerifyOptions extends CryptoOptions {
@@ -24,12 +23,6 @@ export interface VerifiedDelivery {
 export interface WebhookVerifier {
   /** Resolves when one signature matches one secret; rejects with a {@link SignatureError} otherwise. */
   verify(headers: HeadersLike, body: string | Uint8Array): Promise<VerifiedDelivery>;
-}
-
-function header(headers: HeadersLike, name: string): string | undefined {
-  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
-  const value = (headers as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(value) ? value.join(" ") : value;
 }
 
 /** The `v1` MACs of a `webhook-signature` header; malformed entries are skipped. */
@@ -78,9 +71,9 @@ export function createVerifier(secrets: string | readonly string[], options: Ver
   const now = options.now ?? Date.now;
   return {
     async verify(headers, body) {
-      const id = header(headers, "webhook-id");
-      const timestamp = header(headers, "webhook-timestamp");
-      const signature = header(headers, "webhook-signature");
+      const id = headerOf(headers, "webhook-id", " ");
+      const timestamp = headerOf(headers, "webhook-timestamp", " ");
+      const signature = headerOf(headers, "webhook-signature", " ");
       if (!id || !timestamp || !signature) {
         const missing = [!id && "webhook-id", !timestamp && "webhook-timestamp", !signature && "webhook-signature"];
         throw new SignatureError(
