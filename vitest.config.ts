@@ -10,5 +10,6 @@ export default defineConfig({
     typecheck: { enabled: true, include: ["packages/*/src/**/*.test-d.ts", "packages/*/test/**/*.test-d.ts"] },
     env: { PACT_DO_NOT_TRACK: "true" },
     testTimeout: 20_000,
+    globalSetup: ["test/support/postgres-global-setup.ts"],
   },
 });
