@@ -11,3 +11,4 @@ export type { Database, Queryable, Row } from "./database.js";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate.js";
 export { readMigrationFiles, type MigrationFile } from "./migrations-files.js";
 export { DEFAULT_SCHEMA } from "./schema.js";
+export { postgresDedupStore, type PostgresDedupStore, type PostgresDedupStoreOptions } from "./dedup-store.js";
