@@ -5,7 +5,8 @@
  * transactional: true over a pg pool, on a real PostgreSQL server started for the run with fsync
  * and synchronous commit on (as in production). Every request is a new delivery (fresh ids,
  * pre-signed), so each one claims, commits and is remembered. 10 and 50 connections, interleaved
- * rounds, medians; p99 reported.
+ * rounds, medians; p99 reported. Timed per request (bench/lib/http-load.ts), not with autocannon,
+ * whose `amount` runs end on its 1-second ticks.
  */
 import { join } from "node:path";
 import pg from "pg";
@@ -16,12 +17,14 @@ import { median } from "./lib/interleaved.js";
 import { contractsDist, importDist, repoRoot } from "./lib/paths.js";
 import { formatInt, formatRatio } from "./lib/table.js";
 import type { Measurement, Row } from "./lib/types.js";
-import { load, presign, type LoadResult } from "./mock-server.js";
+import { timedLoad, type TimedLoad as LoadResult } from "./lib/http-load.js";
+import { presign } from "./mock-server.js";
 
 type Contracts = typeof import("../packages/contracts/src/index.js");
 type Postgres = typeof import("../packages/sdk/src/postgres/index.js");
 
 const script = join(repoRoot, "bench/servers/inbox-receiver.mjs");
+const PATH = "/webhooks/dttracker";
 
 export async function measureInbox(options: { rounds: number; requestsPerRun: number; secret: string }): Promise<Measurement> {
   const contracts = await importDist<Contracts>(contractsDist);
@@ -47,13 +50,8 @@ export async function measureInbox(options: { rounds: number; requestsPerRun: nu
     const group = "receiver dedup store (new offer_sent each)";
     let failures = 0;
     for (const connections of [10, 50]) {
-      // Timed here: autocannon's own duration is whole seconds, too coarse for runs of a few seconds.
-      const run = async (server: ChildServer): Promise<LoadResult> => {
-        const deliveries = presign(example, key, options.requestsPerRun);
-        const started = performance.now();
-        const result = await load(server.url, deliveries, connections);
-        return { ...result, requestsPerSecond: result.total / ((performance.now() - started) / 1000) };
-      };
+      const run = (server: ChildServer): Promise<LoadResult> =>
+        timedLoad(server.url, PATH, presign(example, key, options.requestsPerRun), connections);
       await run(memory);
       await run(onPostgres);
       const rounds: Array<{ memory: LoadResult; postgres: LoadResult }> = [];
@@ -85,10 +83,38 @@ export async function measureInbox(options: { rounds: number; requestsPerRun: nu
         },
       );
     }
+    // The floor: the same four statements straight from pg in this process, no HTTP, no receiver.
+    const floorPool = new pg.Pool({ connectionString: postgres.url, max: 50 });
+    await floorPool.query("CREATE TABLE IF NOT EXISTS floor (id text PRIMARY KEY, answer json, at timestamptz)");
+    const floorCount = options.requestsPerRun;
+    let issued = 0;
+    const floorStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const client = await floorPool.connect();
+        try {
+          while (issued++ < floorCount) {
+            await client.query("BEGIN");
+            await client.query("INSERT INTO floor (id, at) VALUES ($1, clock_timestamp())", [crypto.randomUUID()]);
+            await client.query("UPDATE floor SET answer = $2::json WHERE id = $1", [crypto.randomUUID(), "{}"]);
+            await client.query("COMMIT");
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    const floorRate = floorCount / ((performance.now() - floorStarted) / 1000);
+    await floorPool.end();
+    rows.push({
+      group,
+      name: "reference: BEGIN, INSERT, UPDATE, COMMIT from pg, 50 connections (no HTTP, no receiver)",
+      value: `${formatInt(floorRate)} tx/s`,
+    });
     const remembered = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_kit.inbox")).rows[0]!.n;
     await pool.end();
     notes.push(
-      `Dedup store: autocannon at 10 and 50 connections, ${options.rounds} interleaved rounds of ${formatInt(options.requestsPerRun)} new deliveries per ` +
+      `Dedup store: node:http keep-alive load (bench/lib/http-load.ts: one worker per connection, every request timed) at 10 and 50 connections, ${options.rounds} interleaved rounds of ${formatInt(options.requestsPerRun)} new deliveries per ` +
         "server (after a warm-up each), receivers in child processes (bench/servers/inbox-receiver.mjs), PostgreSQL on the same 2 cores with " +
         `fsync and synchronous_commit on; pg pool of 60. ${formatInt(remembered)} ids were remembered in webhook_kit.inbox; ` +
         `${failures === 0 ? "every answer was 200" : `${failures} answers were not 200 (the target row fails)`}. ` +
