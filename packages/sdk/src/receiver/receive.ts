@@ -12,13 +12,15 @@ import {
   type EventName,
   type Issue,
 } from "@dttracker-dobbletap/contracts";
-import { ContractViolationError, isContractError, isSignatureError } from "../errors/index.js";
+import { createScrubber } from "../client/redact.js";
+import { ContractViolationError, isSignatureError } from "../errors/index.js";
 import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
 import { bearerMatches, expectedBearer } from "./bearer.js";
 import { isJsonContentType } from "./content-type.js";
 import { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./dedup-store.js";
 import { isDuplicateResult, type DuplicateResult } from "./duplicate-result.js";
+import { handlerRefusal } from "./handler-fault.js";
 import { readCappedBody } from "./read-body.js";
 import type { HandlerContext, RequestOutcome, WebhookHandlerOptions } from "./types.js";
 
@@ -99,6 +101,8 @@ interface State {
   tooLarge: Answer;
   onError: (error: unknown, context: { event?: string; id?: string }) => void;
   onOutcome: ((outcome: RequestOutcome) => void) | undefined;
+  /** Removes this receiver's secrets and bearer token (and key-shaped text) from a handler's message. */
+  scrub: (text: string) => string;
   /** Deliveries being processed, by id: a second delivery of the same id waits for the first. */
   inflight: Map<string, Array<() => void>>;
 }
@@ -181,6 +185,7 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
     ),
     onError: options.onError ?? logError,
     onOutcome: options.onOutcome,
+    scrub: createScrubber([options.secrets, options.bearer?.token]),
     inflight: new Map(),
   };
 }
@@ -224,11 +229,16 @@ async function receive(state: State, delivery: Delivery): Promise<DeliveryAnswer
       // A logging hook must not change the answer.
     }
   }
-  return {
-    status: answer.status,
-    headers: answer.allow ? JSON_HEADERS_ALLOW_POST : JSON_HEADERS,
-    body: JSON.stringify(answer.body),
-  };
+  let body: string;
+  try {
+    body = JSON.stringify(answer.body);
+  } catch (error) {
+    // Unreachable by design (answers hold only checked data); a body is still owed.
+    report(state, error, { event: answer.event, id: answer.id });
+    answer = INTERNAL;
+    body = JSON.stringify(INTERNAL.body);
+  }
+  return { status: answer.status, headers: answer.allow ? JSON_HEADERS_ALLOW_POST : JSON_HEADERS, body };
 }
 
 async function readBody(state: State, body: Delivery["body"]): Promise<Uint8Array | undefined> {
@@ -371,8 +381,10 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
     );
   } catch (error) {
     // The status comes from the contract's table, never from the error: a rethrown remote error
-    // carries the other side's status, and a 200 must never carry a failure.
-    if (isContractError(error)) return about(failure(error.code, error.message, error.issues), name, id);
+    // carries the other side's status, and a 200 must never carry a failure. A code that is not
+    // the contract's is the handler's bug: a 500, like any other throw.
+    const refusal = handlerRefusal(error, state.scrub);
+    if (refusal) return about(failure(refusal.code, refusal.message, refusal.issues), name, id);
     report(state, error, { event: name, id });
     return internal(name, id);
   }
