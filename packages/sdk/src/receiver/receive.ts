@@ -21,6 +21,7 @@ import { isJsonContentType } from "./content-type.js";
 import { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./dedup-store.js";
 import { isDuplicateResult, type DuplicateResult } from "./duplicate-result.js";
 import { handlerRefusal } from "./handler-fault.js";
+import { boundHandler, DEFAULT_HANDLER_TIMEOUT_MS } from "./handler-timeout.js";
 import { readCappedBody } from "./read-body.js";
 import type { HandlerContext, RequestOutcome, WebhookHandlerOptions } from "./types.js";
 
@@ -101,6 +102,7 @@ interface State {
   tooLarge: Answer;
   onError: (error: unknown, context: { event?: string; id?: string }) => void;
   onOutcome: ((outcome: RequestOutcome) => void) | undefined;
+  handlerTimeoutMs: number;
   /** Removes this receiver's secrets and bearer token (and key-shaped text) from a handler's message. */
   scrub: (text: string) => string;
   /** Deliveries being processed, by id: a second delivery of the same id waits for the first. */
@@ -157,6 +159,10 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
   }
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError("maxBodyBytes must be a positive integer.");
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+  if (!Number.isInteger(handlerTimeoutMs) || handlerTimeoutMs < 1 || handlerTimeoutMs > 2_147_483_647) {
+    throw new RangeError("handlerTimeoutMs must be a whole number of milliseconds ≥ 1.");
+  }
   const bearerOnly = options.bearer?.mode === "bearer-only";
   if (options.bearer && options.bearer.mode !== undefined && options.bearer.mode !== "with-signature" && !bearerOnly) {
     throw new TypeError('bearer.mode must be "with-signature" or "bearer-only".');
@@ -186,6 +192,7 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
     onError: options.onError ?? logError,
     onOutcome: options.onOutcome,
     scrub: createScrubber([options.secrets, options.bearer?.token]),
+    handlerTimeoutMs,
     inflight: new Map(),
   };
 }
@@ -375,9 +382,11 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
 
   let returned: unknown;
   try {
-    returned = await state.handlers[name]!(
-      event,
-      typeof request === "function" ? new LazyContext(id, request) : { request, deliveryId: id },
+    returned = await boundHandler(
+      state.handlers[name]!(event, typeof request === "function" ? new LazyContext(id, request) : { request, deliveryId: id }),
+      state.handlerTimeoutMs,
+      name,
+      id,
     );
   } catch (error) {
     // The status comes from the contract's table, never from the error: a rethrown remote error

@@ -135,6 +135,12 @@ export interface WebhookHandlerOptions<E extends EventName> {
   dedupStore?: DedupStore;
   /** Default 256 KiB (`MAX_BODY_BYTES`); larger bodies are 413. */
   maxBodyBytes?: number;
+  /**
+   * How long one handler call may take before the request is answered 500 `INTERNAL` (the sender
+   * retries with the same id) and `onError` gets a `HandlerTimeoutError`. The handler is not
+   * stopped; what it returns later is dropped. Default 25 000 ms.
+   */
+  handlerTimeoutMs?: number;
   /** How far `webhook-timestamp` may be from now, either way. Default 300 s. */
   toleranceSeconds?: number;
   /** The clock, in milliseconds; for tests. */
