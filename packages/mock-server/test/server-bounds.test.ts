@@ -8,7 +8,7 @@ import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterEach, describe, expect, it } from "vitest";
-import { startMockServer, type RunningMockServer } from "../src/index.js";
+import { startMockServer, type MockServerOptions, type RunningMockServer } from "../src/index.js";
 
 let mock: RunningMockServer | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
   mock = undefined;
 });
 
-async function start(bounds?: Parameters<typeof startMockServer>[0]["bounds"]): Promise<RunningMockServer> {
+async function start(bounds?: MockServerOptions["bounds"]): Promise<RunningMockServer> {
   mock = await startMockServer({ as: "dobbletap", bounds });
   return mock;
 }

@@ -1,8 +1,14 @@
 import { readCappedBody } from "../receiver/read-body.js";
 
 /**
- * The most an answer may carry. A success answer names one record (a sync maps at most 500
- * creators, a few dozen KiB); anything much larger is not a contract answer and is not buffered.
+ * The most of an answer's body a sender reads (1 MiB). A success answer names one record (a sync
+ * maps at most 500 creators, a few dozen KiB); a larger 2xx is reported as `INVALID_ANSWER` without
+ * being buffered whole.
+ *
+ * @example
+ * ```ts
+ * if (answerText.length > MAX_ANSWER_BYTES) console.warn("this receiver's answers are too large for the SDK");
+ * ```
  */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 
