@@ -124,3 +124,28 @@ describe("a handler's message reveals no secret", () => {
     expect(text).toContain("cannot use");
   });
 });
+
+describe("createWebhookHandler({ handlerTimeoutMs }) bounds a handler that never settles", () => {
+  it("answers 500 INTERNAL after handlerTimeoutMs and tells onError with a HandlerTimeoutError", async () => {
+    const errors: unknown[] = [];
+    const handle = createWebhookHandler({
+      secrets: secret,
+      handlers: { offer_sent: () => new Promise<never>(() => undefined) },
+      handlerTimeoutMs: 100,
+      onError: (error) => errors.push(error),
+    });
+    const started = performance.now();
+    const response = await handle(await signed());
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: { code: "INTERNAL" } });
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).name).toBe("HandlerTimeoutError");
+  });
+
+  it("refuses a handlerTimeoutMs that is not a whole number of milliseconds ≥ 1", () => {
+    for (const handlerTimeoutMs of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createWebhookHandler({ secrets: secret, handlers: { offer_sent: () => ({ type: "offer", id: "x", status: "offered" }) }, handlerTimeoutMs })).toThrow(RangeError);
+    }
+  });
+});
