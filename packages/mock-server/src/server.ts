@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { errorAnswer, errorCodeList, statusOf, type ErrorCode } from "@dttracker-dobbletap/contracts";
 import { generateSecret, type RequestOutcome } from "@dttracker-dobbletap/sdk";
-import type { NodeListener } from "@dttracker-dobbletap/sdk/node";
+import { webhookServerOptions, type NodeListener, type ServerBounds } from "@dttracker-dobbletap/sdk/node";
 import { adminRoutes, createAdmin } from "./admin.js";
+import { guardConnections } from "./connection-guard.js";
 import { FaultInjector, type Fault } from "./faults.js";
 import { sendError, sendJson } from "./http.js";
 import { EventLog, formatLine, type ReceivedEvent } from "./log.js";
@@ -64,6 +65,11 @@ export interface MockServerOptions {
    * survive a restart: the saved state is loaded instead of the seed. Default: in memory.
    */
   persistence?: MockPersistence;
+  /**
+   * How long a client may take (request 15 s, headers 10 s, idle keep-alive 5 s by default:
+   * `webhookServerBounds` of `@dttracker-dobbletap/sdk/node`); a slower client gets 408 and is disconnected.
+   */
+  bounds?: Partial<ServerBounds>;
 }
 
 /** A running mock server. */
@@ -207,12 +213,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     sendError(res, 404, `No route ${req.method} ${path}. This mock plays ${as}: ${known}; admin under /__mock/.`);
   };
 
-  const server = createServer({ keepAliveTimeout: 5_000 }, listener);
-  // A malformed request line or header never reaches the listener; answer it and keep serving.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    else socket.destroy();
-  });
+  const server = createServer(webhookServerOptions(options.bounds), listener);
+  guardConnections(server);
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;

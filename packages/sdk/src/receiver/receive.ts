@@ -12,7 +12,8 @@ import {
   type EventName,
   type Issue,
 } from "@dttracker-dobbletap/contracts";
-import { ContractViolationError, isContractError, isSignatureError } from "../errors/index.js";
+import { createScrubber } from "../client/redact.js";
+import { ContractViolationError, isSignatureError } from "../errors/index.js";
 import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
 import { bearerMatches, expectedBearer } from "./bearer.js";
@@ -20,7 +21,8 @@ import { isJsonContentType } from "./content-type.js";
 import type { DedupLease, DedupStore, StoredAnswer } from "./dedup-store.js";
 import { isDuplicateResult, type DuplicateResult } from "./duplicate-result.js";
 import { onceOptions, type OnceOptions } from "./exactly-once.js";
-import { TIMED_OUT, withinTime } from "./handler-timeout.js";
+import { HandlerTimeoutError, TIMED_OUT, withinTime } from "./handler-timeout.js";
+import { handlerRefusal } from "./handler-fault.js";
 import { readCappedBody } from "./read-body.js";
 import type { TransactionalWebhookHandlerOptions } from "./transactional.js";
 import type { HandlerContext, RequestOutcome, WebhookHandlerOptions } from "./types.js";
@@ -109,6 +111,8 @@ interface State {
   tooLarge: Answer;
   onError: (error: unknown, context: { event?: string; id?: string }) => void;
   onOutcome: ((outcome: RequestOutcome) => void) | undefined;
+  /** Removes this receiver's secrets and bearer token (and key-shaped text) from a handler's message. */
+  scrub: (text: string) => string;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
@@ -194,6 +198,7 @@ function createState<E extends EventName>(options: AnyOptions<E>): State {
     ),
     onError: options.onError ?? logError,
     onOutcome: options.onOutcome,
+    scrub: createScrubber([options.secrets, options.bearer?.token]),
   };
 }
 
@@ -238,10 +243,19 @@ async function receive(state: State, delivery: Delivery): Promise<DeliveryAnswer
       // A logging hook must not change the answer.
     }
   }
+  let body: string;
+  try {
+    body = JSON.stringify(answer.body);
+  } catch (error) {
+    // Unreachable by design (answers hold only checked data); a body is still owed.
+    report(state, error, { event: answer.event, id: answer.id });
+    answer = INTERNAL;
+    body = JSON.stringify(INTERNAL.body);
+  }
   return {
     status: answer.status,
     headers: answer.allow ? JSON_HEADERS_ALLOW_POST : answer.retryAfter !== undefined ? retryHeaders(answer.retryAfter) : JSON_HEADERS,
-    body: JSON.stringify(answer.body),
+    body,
   };
 }
 
@@ -418,16 +432,16 @@ async function run(
   } catch (error) {
     // The status comes from the contract's table, never from the error: a rethrown remote error
     // carries the other side's status, and a 200 must never carry a failure.
-    if (isContractError(error)) return { answer: about(failure(error.code, error.message, error.issues), name, id) };
+    // A code that is not the contract's is the handler's bug: a 500, like any other throw.
+    const refusal = handlerRefusal(error, state.scrub);
+    if (refusal) return { answer: about(failure(refusal.code, refusal.message, refusal.issues), name, id) };
     report(state, error, { event: name, id });
     return { answer: internal(name, id) };
   }
   if (returned === TIMED_OUT) {
     report(
       state,
-      new Error(
-        `The ${name} handler did not finish within handlerTimeoutMs (${state.once.handlerTimeoutMs} ms); answered 500 and released the id so a retry can run.`,
-      ),
+      new HandlerTimeoutError(name, state.once.handlerTimeoutMs),
       { event: name, id },
     );
     return { answer: internal(name, id), timedOut: true };
