@@ -10,7 +10,7 @@
  *
  * Plain JavaScript on purpose: no tsx, no pnpm run build on the start-up path.
  */
-import { mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -57,6 +57,7 @@ if (mtime(dist) < sources) {
       format: "esm",
       target: "node22",
       conditions: ["@dttracker-dobbletap/source"],
+      define: { __MOCK_SERVER_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "packages/mock-server/package.json"), "utf8")).version) },
       // commander is CommonJS: give its require() of node builtins a real require.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: "error",

@@ -28,7 +28,7 @@ table{border-collapse:collapse;width:100%}td,th{padding:3px 6px;text-align:left;
 #log tr{cursor:pointer}#log tr:hover{background:#eef3ff}#log tr.sel{background:#dce6ff}
 .ok{color:#137333}.bad{color:#b3261e}.muted{color:#7a8294}
 pre{background:#f5f6f8;padding:6px;white-space:pre-wrap;word-break:break-all;max-height:260px;overflow:auto;margin:4px 0}
-button{font:inherit;padding:2px 8px;cursor:pointer}#state{grid-column:1/3}#msg{min-height:1em}
+button{font:inherit;padding:2px 8px;cursor:pointer}#state{grid-column:1/3}#list,#detail{max-height:60vh}pre{max-height:160px}#msg{min-height:1em}
 </style></head><body>
 <header><h1>${title}</h1>
 <span>Fault: <b id="fault">none</b></span>
@@ -37,7 +37,7 @@ button{font:inherit;padding:2px 8px;cursor:pointer}#state{grid-column:1/3}#msg{m
 <button id="f-set">Inject fault</button><button id="f-drop">Drop next</button><button id="f-clear">Clear fault</button>
 <button id="reset">Reset</button><span id="msg" role="status"></span></header>
 <main>
-<section><h2>Deliveries <span id="count" class="muted"></span></h2>
+<section id="list"><h2>Deliveries <span id="count" class="muted"></span></h2>
 <table><thead><tr><th>time</th><th></th><th>status</th><th>event</th><th>id</th><th>outcome</th></tr></thead><tbody id="log"></tbody></table></section>
 <section id="detail"><h2>Detail</h2><p class="muted">Select a delivery.</p></section>
 <section id="state"><h2>State</h2><div id="state-body"></div></section>
@@ -63,7 +63,7 @@ h("div",{},h("button",{id:"replay-same",onclick:()=>replay(e,false)},"Replay (sa
 h("h2",{},"Request headers"),h("pre",{},Object.entries(rq.headers).map(([k,v])=>k+": "+v).join("\\n")),
 h("h2",{},"Request body"+(rq.truncated?" (cut)":"")),h("pre",{id:"request-body"},pretty(rq.body)),
 h("h2",{},"Answer"),h("pre",{id:"answer-body"},rs?pretty(rs.body):"(no answer)"))}
-async function replay(e,newId){const r=await call("POST","/__mock/events/"+e.seq+"/replay",{newId});$("#replay-answer").textContent="← "+(r.body.status??r.status)+"\\n"+JSON.stringify(r.body.body??r.body,null,2)}
+async function replay(e,newId){const r=await call("POST","/__mock/events/"+e.seq+"/replay",{newId});$("#replay-answer").textContent="← "+(r.body.status??r.status)+(r.body.id?" (id "+r.body.id+")":"")+"\\n"+JSON.stringify(r.body.body??r.body,null,2)}
 async function loadState(){const s=(await call("GET","/__mock/state")).body,b=$("#state-body");const list=(name,items,cols,extra)=>items&&items.length?[h("h2",{},name+" ("+items.length+")"),h("table",{"data-testid":name},h("tbody",{},items.map((x)=>h("tr",{},cols.map((c)=>h("td",{},typeof c==="function"?c(x):x[c]??"")),extra?h("td",{},extra(x)):""))))]:[];
 b.replaceChildren(...list("campaigns",s.campaigns,["id","title","status"]),...list("offers",s.offers,["id","campaignId",(o)=>o.amount.currency+" "+o.amount.amountMinor,(o)=>h("b",{"data-testid":"offer-status"},o.status)],AS==="dobbletap"?(o)=>o.status==="offered"?[h("button",{onclick:()=>decide(o.id,"accept")},"Accept")," ",h("button",{onclick:()=>decide(o.id,"decline")},"Decline")]:"":null),...list("creators",s.creators,["dobbletapId","handle","status"]),...list("cancelled assignments",s.cancelledAssignments,["campaignId","creatorId"]));if(!b.children.length)b.append(h("p",{class:"muted"},"Empty."))}
 async function decide(id,what){const r=await call("POST","/__mock/offers/"+id+"/"+what);r.body.success?say("Offer "+what+"ed; DTTracker answered "+r.body.sent.status):say((r.body.error&&r.body.error.message)||("DTTracker did not sync: "+JSON.stringify(r.body.sent&&r.body.sent.syncStatus.error)),true);loadState()}

@@ -4,7 +4,7 @@
  * each process starts in ~0.3 s, where `node --import tsx src/cli.ts` takes over a second.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,7 @@ function cliBundle(): Promise<string> {
       format: "esm",
       target: "node20",
       conditions: ["@dttracker-dobbletap/source"],
+      define: { __MOCK_SERVER_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "packages/mock-server/package.json"), "utf8")).version) },
       // commander is CommonJS: give its require() of node builtins a real require.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: "error",
