@@ -17,7 +17,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const packages = ["contracts", "sdk", "mock-server"].map((name) => join(root, "packages", name));
 const dist = join(root, "packages/mock-server/dist/cli.js");
-const cached = join(root, "node_modules/.cache/mock-server/cli.mjs");
+// MOCK_SERVER_CACHE_DIR and MOCK_SERVER_FROM_SOURCE=1 (ignore dist/) are for this script's own tests.
+const cached = join(process.env.MOCK_SERVER_CACHE_DIR || join(root, "node_modules/.cache/mock-server"), "cli.mjs");
+const fromSource = process.env.MOCK_SERVER_FROM_SOURCE === "1";
 
 /** The newest mtime under a source folder (tests included: cheap, and a false rebuild only costs ~1 s). */
 function newest(path) {
@@ -43,7 +45,7 @@ const mtime = (path) => {
 
 const sources = Math.max(...packages.flatMap((dir) => [newest(join(dir, "src")), mtime(join(dir, "package.json"))]));
 let entry = dist;
-if (mtime(dist) < sources) {
+if (fromSource || mtime(dist) < sources) {
   entry = cached;
   if (mtime(cached) < sources) {
     const { build } = await import("esbuild");

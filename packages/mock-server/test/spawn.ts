@@ -46,7 +46,9 @@ export interface SpawnedMock {
 
 /** Starts `mock-server <args>` and resolves once it prints where it listens. */
 export async function spawnMock(args: string[], env: Record<string, string> = {}): Promise<SpawnedMock> {
-  const child = spawn(process.execPath, [await cliBundle(), "--port", "0", ...args], {
+  // Each mock keeps its development secret in a folder of its own, never in the checkout.
+  const dataDir = args.includes("--data-dir") ? [] : ["--data-dir", mkdtempSync(join(tmpdir(), "mock-data-"))];
+  const child = spawn(process.execPath, [await cliBundle(), "--port", "0", ...dataDir, ...args], {
     cwd: root,
     env: { ...process.env, NO_COLOR: "1", ...env },
   });
@@ -81,12 +83,14 @@ export async function spawnMock(args: string[], env: Record<string, string> = {}
 }
 
 /** Runs `mock-server <args>` to completion (for `trigger`). */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [await cliBundle(), ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1", ...env } });
+export async function runCli(args: string[], env: Record<string, string> = {}, cwd = root, plainNode = false): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, plainNode ? args : [await cliBundle(), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, output })));
+  // Bounded: a CLI that hangs fails the test rather than the run.
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  return new Promise((resolve) => child.once("exit", (code) => (clearTimeout(timer), resolve({ code, output }))));
 }
 
 /** JSON over loopback. */
