@@ -34,7 +34,7 @@ export function adminRoutes(as: MockParty): string[] {
   const routes = [
     "GET    /__mock/state            the whole state (in the seed format)",
     "GET    /__mock/                 the inspector page (in a browser; JSON for other clients)",
-    "GET    /__mock/events           every delivery in and out, whole; ?event=&status=&id=&direction=&after=&limit=",
+    "GET    /__mock/events           deliveries received, whole; ?event=&status=&id=&after=&limit=, ?direction=out|all",
     "GET    /__mock/events/stream    the same, live (Server-Sent Events; ?after= or Last-Event-ID resumes)",
     "GET    /__mock/events/{seq}     one delivery",
     "POST   /__mock/events/{seq}/replay  send it again, signed afresh: same id, or { \"newId\": true }",
@@ -89,6 +89,8 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
         case "GET /__mock/events": {
           const filter = parseFilter(res, query);
           if (!filter) return;
+          // As before the log kept sent deliveries: received ones only, unless ?direction=out|all.
+          if (!query.has("direction")) filter.direction = "in";
           return sendJson(res, 200, { total: context.events.total, events: context.events.list(filter) });
         }
         case "GET /__mock/events/stream": {

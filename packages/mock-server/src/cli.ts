@@ -116,7 +116,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   // TODO(v1.1): the v1a key pair goes here, the same way: --signing-key/--verify-key, else <data-dir>/signing-key.
   const party = flags.as === "dobbletap" ? "DOBBLETAP" : "DTTRACKER";
   out("In another terminal, paste:");
-  out(`  export WEBHOOK_SECRET=${mock.secret} ${party}_URL=${mock.url} ${party}_STATES_URL=${mock.origin}/__mock/provider-states`);
+  // A secret you gave is never echoed (it may be a real one); the kept development one is, to paste.
+  const secretPart = given === undefined ? `WEBHOOK_SECRET=${mock.secret} ` : "";
+  out(`  export ${secretPart}${party}_URL=${mock.url} ${party}_STATES_URL=${mock.origin}/__mock/provider-states`);
   out(`Inspector: ${mock.origin}/__mock/ (open it in a browser)`);
   out("");
   out(`Webhook routes (${flags.verifySignatures ? "Standard Webhooks signature required" : "signatures NOT checked"}):`);

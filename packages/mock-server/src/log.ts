@@ -194,8 +194,8 @@ export function parseEventFilter(query: URLSearchParams): EventFilter {
   }
   const direction = query.get("direction");
   if (direction) {
-    if (direction !== "in" && direction !== "out") throw new TypeError(`direction=${direction}: give in or out.`);
-    filter.direction = direction;
+    if (direction !== "in" && direction !== "out" && direction !== "all") throw new TypeError(`direction=${direction}: give in, out or all.`);
+    if (direction !== "all") filter.direction = direction;
   }
   for (const name of ["limit", "after"] as const) {
     const raw = query.get(name);

@@ -83,6 +83,8 @@ describe("the development secret", () => {
     const mock = await spawnMock(["--data-dir", data], { WEBHOOK_SECRET: generateSecret() });
     try {
       expect(mock.output()).toContain("Secret: from WEBHOOK_SECRET.");
+      // Given, it is not echoed: the export line carries the URLs only.
+      expect(mock.output()).toMatch(/^ {2}export DOBBLETAP_URL=\S+ DOBBLETAP_STATES_URL=\S+$/m);
       expect(() => statSync(join(data, "secret"))).toThrow();
     } finally {
       await mock.stop();
