@@ -33,16 +33,16 @@ try {
 }
 
 function serve() {
-Deno.serve(
-  {
-    hostname: "127.0.0.1",
-    port,
-    onListen: ({ hostname, port }) => console.log(`Dobbletap receiver listening on http://${hostname}:${port}/functions/v1/make-server-8061e72e`),
-  },
-  (request) => {
-    // Supabase routes every path under the function to this one handler; route it ourselves.
-    if (new URL(request.url).pathname.endsWith("/webhooks/dttracker")) return handle(request);
-    return Response.json({ error: "Not found: POST …/webhooks/dttracker" }, { status: 404 });
-  },
-);
+  Deno.serve(
+    {
+      hostname: "127.0.0.1",
+      port,
+      onListen: ({ hostname, port }) => console.log(`Dobbletap receiver listening on http://${hostname}:${port}/functions/v1/make-server-8061e72e`),
+    },
+    (request) => {
+      // Supabase routes every path under the function to this one handler; route it ourselves.
+      if (new URL(request.url).pathname.endsWith("/webhooks/dttracker")) return handle(request);
+      return Response.json({ error: "Not found: POST …/webhooks/dttracker" }, { status: 404 });
+    },
+  );
 }
