@@ -108,6 +108,19 @@ describe("start-up errors and log format", () => {
     }
   });
 
+  it("the Node example receiver says the same in one line, not a stack", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = await runCli(["--import", "tsx", "server.ts"], { WEBHOOK_SECRET: generateSecret(), PORT: String(port) }, join(root, "examples/dttracker-receiver-node"), true);
+      expect(run.output.trim().split("\n")).toEqual([`Port ${port} is in use: stop what listens there, or set PORT to another one.`]);
+      expect(run.code).toBe(1);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it("--log-format json prints one JSON object per delivery, without bodies", async () => {
     const mock = await spawnMock(["--log-format", "json"], { WEBHOOK_SECRET: "" });
     try {
