@@ -7,7 +7,7 @@
  * Each handler accepts only its own events (anything else is 422 UNKNOWN_EVENT) and checks the
  * signature, size, content type and schema before your code runs.
  *
- *   WEBHOOK_SECRET=whsec_… PORT=4011 pnpm start
+ *   WEBHOOK_SECRET=whsec_… PORT=4021 npm start
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -62,7 +62,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       creatorId: "29f99241-53d1-4f78-b9b0-2169f4a15a49",
     },
   ]);
-  const server = await startDttrackerServer({ secret, store, port: Number(process.env.PORT ?? 4011), log: console.log });
+  const server = await startDttrackerServer({ secret, store, port: Number(process.env.PORT ?? 4021), log: console.log }).catch(
+    (error: NodeJS.ErrnoException) => {
+      // One line, not a stack: the likely cause is the mock DTTracker (4011) or another copy.
+      console.error(error.code === "EADDRINUSE" ? `Port ${process.env.PORT ?? 4021} is in use: stop what listens there, or set PORT to another one.` : error.message);
+      process.exit(1);
+    },
+  );
   console.log(`DTTracker receivers at ${server.url}/creator-sync-from-dobbletap and ${server.url}/dobbletap-webhooks`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", stop).once("SIGTERM", stop);

@@ -22,7 +22,7 @@ export interface DecisionAnswer {
  */
 export function createOfferDecisions(
   state: MockState,
-  options: { dttrackerUrl: string | undefined; secret: string },
+  options: { dttrackerUrl: string | undefined; secret: string; fetch?: typeof fetch },
 ): (offerId: string, decision: Decision, reason?: string) => Promise<DecisionAnswer> {
   let client: DttrackerClient | undefined;
   return async (offerId, decision, reason) => {
@@ -45,7 +45,7 @@ export function createOfferDecisions(
     }
     const offer = outcome.result;
     offer.decisionEventId ??= state.id();
-    client ??= createDttrackerClient({ baseUrl: options.dttrackerUrl, secret: options.secret });
+    client ??= createDttrackerClient({ baseUrl: options.dttrackerUrl, secret: options.secret, ...(options.fetch ? { fetch: options.fetch } : {}) });
     const data = { offerId: offer.id, campaignId: offer.campaignId, creatorId: offer.creatorId };
     const sent =
       decision === "accepted"

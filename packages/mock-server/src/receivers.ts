@@ -45,6 +45,8 @@ export function createWebhookRoutes(
   signatures: SignatureMode,
   onOutcome: (path: string, outcome: RequestOutcome) => void,
   persist?: RoutePersistence,
+  /** Wraps each route's Web handler (the mock's delivery log records through it). */
+  wrap: (handler: WebhookHandler, path: string) => WebhookHandler = (handler) => handler,
 ): WebhookRoute[] {
   // With verification off, requests are signed with a secret only this process holds.
   const secret = signatures.verify ? signatures.secret : generateSecret();
@@ -82,7 +84,7 @@ export function createWebhookRoutes(
             onOutcome: (outcome) => onOutcome(path, outcome),
           });
     const web = signatures.verify ? handle : resigning(handle, signer, signatures.foreignOnce);
-    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(web) });
+    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(wrap(web, path)) });
   }
   return routes;
 }

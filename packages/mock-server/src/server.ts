@@ -1,13 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorAnswer, errorCodeList, statusOf, type ErrorCode } from "@dttracker-dobbletap/contracts";
-import { generateSecret, type RequestOutcome } from "@dttracker-dobbletap/sdk";
+import { generateSecret, type RequestOutcome, type WebhookHandler } from "@dttracker-dobbletap/sdk";
 import { webhookServerOptions, type NodeListener, type ServerBounds } from "@dttracker-dobbletap/sdk/node";
 import { adminRoutes, createAdmin } from "./admin.js";
 import { guardConnections } from "./connection-guard.js";
 import { FaultInjector, type Fault } from "./faults.js";
 import { sendError, sendJson } from "./http.js";
-import { EventLog, formatLine, type ReceivedEvent } from "./log.js";
+import { EventLog, formatJsonLine, formatLine, loggedHeaders, type ReceivedEvent } from "./log.js";
+import { recordDeliveries } from "./record-deliveries.js";
 import { createWebhookRoutes, type WebhookRoute } from "./receivers.js";
 import { demoSeed, type MockParty } from "./seed.js";
 import type { MockPersistence } from "./persistence.js";
@@ -58,6 +59,8 @@ export interface MockServerOptions {
   dttrackerUrl?: string;
   /** Where the per-request lines go. Default: none for the library (the CLI prints to stdout). */
   log?: ((line: string) => void) | false;
+  /** `text` (default): one readable line per delivery; `json`: one JSON object per line. */
+  logFormat?: "text" | "json";
   /** How many requests `GET /__mock/events` keeps. Default 10 000. */
   eventLogCapacity?: number;
   /**
@@ -133,19 +136,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const events = new EventLog(options.eventLogCapacity);
   let foreignPending = false;
 
+  const format = options.logFormat === "json" ? formatJsonLine : formatLine;
   const record = (entry: ReceivedEvent) => {
     events.push(entry);
-    if (log) log(formatLine(entry));
+    if (log) log(format(entry));
   };
-  const onOutcome = (path: string, outcome: RequestOutcome) => {
-    const entry: ReceivedEvent = { at: new Date().toISOString(), path, status: outcome.status, ms: outcome.ms };
-    if (outcome.event !== undefined) entry.event = outcome.event;
-    if (outcome.id !== undefined) entry.id = outcome.id;
-    if (outcome.code !== undefined) entry.code = outcome.code;
-    if (outcome.duplicate) entry.duplicate = true;
-    if (outcome.result !== undefined) entry.result = outcome.result;
-    record(entry);
-  };
+  // The log is written from each request and its answer (recordDeliveries), not from the outcome.
+  const onOutcome = (_path: string, _outcome: RequestOutcome) => {};
+  const wrap = (handler: WebhookHandler, path: string) => recordDeliveries(handler, path, { verify: verifySignatures }, record);
 
   let routes: WebhookRoute[] = [];
   const receivers = new Map<string, NodeListener>();
@@ -166,12 +164,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           },
       onOutcome,
       persist,
+      wrap,
     );
     receivers.clear();
     for (const route of routes) receivers.set(route.path, route.listener);
   };
   buildRoutes();
 
+  let origin = "";
   const admin = createAdmin({
     as,
     state,
@@ -179,6 +179,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     events,
     secret,
     dttrackerUrl: options.dttrackerUrl,
+    origin: () => origin,
+    record,
     resetState(empty = false) {
       state.load(empty ? {} : seed());
       buildRoutes();
@@ -217,7 +219,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   guardConnections(server);
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {
     url: origin + base,
@@ -276,9 +278,14 @@ async function injectFault(
     status: fault.kind === "drop" ? 0 : fault.status,
     fault: fault.kind,
     ms: performance.now() - started,
+    direction: "in",
+    error: fault.kind === "drop" ? "Fault injected: the connection was cut." : `Fault injected: HTTP ${fault.status}; the event was not processed.`,
   };
   const id = req.headers["webhook-id"];
   if (typeof id === "string") entry.id = id.slice(0, 100);
+  const received = Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []));
+  // The body is not read: a faulted delivery is refused before the receiver sees it.
+  entry.request = { method: req.method ?? "POST", headers: loggedHeaders(received, "not checked"), body: "", signature: "not checked" };
   record(entry);
   if (fault.kind === "drop") {
     req.socket.destroy();

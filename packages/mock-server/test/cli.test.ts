@@ -109,7 +109,8 @@ describe("mock-server: the six production failures", () => {
     expect(run.code).toBe(1);
     expect(run.output).toContain("← 422");
     expect(run.output).toContain('"path": "data.creators"');
-    expect(run.output).toContain("✓ Contract-valid error answer: VALIDATION_FAILED");
+    expect(run.output).toContain("✗ Contract-valid error answer: VALIDATION_FAILED");
+    expect(run.output).not.toContain("✓");
   });
 
   it("#3 a creator with status pending → 422 naming data.creators.0.status (via trigger)", async () => {

@@ -2,6 +2,7 @@
  * `dttracker-dobbletap-verify`: verifies a real deployment (or the mock server) against the pacts
  * shipped in @dttracker-dobbletap/contracts. Exit 0 when every interaction passes, 1 otherwise.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Party } from "../endpoints.js";
 import { verifyProvider, type BrokerOptions } from "./verify.js";
@@ -37,8 +38,15 @@ async function main() {
       "broker-url": { type: "string" },
       "log-level": { type: "string", default: "warn" },
       help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "V" },
     },
   });
+  if (values.version) {
+    // dist/verify-cli.js and src/pact/cli.ts both find the package's package.json this way.
+    const at = new URL(import.meta.url.includes("/dist/") ? "../package.json" : "../../package.json", import.meta.url);
+    console.log((JSON.parse(readFileSync(at, "utf8")) as { version: string }).version);
+    return;
+  }
   if (values.help) {
     console.log(usage);
     return;
