@@ -183,7 +183,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (path === "/__mock" || path.startsWith("/__mock/")) return void admin(req, res, path);
     req.resume();
     const known = routes.map((route) => `POST ${route.path}`).join(", ");
-    sendError(res, 404, `No route ${req.method} ${path}. This mock plays ${as}: ${known}; admin under /__mock/.`);
+    // v1.1: an unknown path is the contract's 404 NOT_FOUND (its message never echoes the raw path at length).
+    sendJson(
+      res,
+      statusOf("NOT_FOUND"),
+      errorAnswer("NOT_FOUND", `No endpoint at ${path.slice(0, 200)}. This mock plays ${as}: ${known}; admin under /__mock/.`),
+    );
   };
 
   const server = createServer({ keepAliveTimeout: 5_000 }, listener);
@@ -232,8 +237,11 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-const codeByStatus = new Map<number, ErrorCode>();
-for (const code of errorCodeList) if (!codeByStatus.has(statusOf(code))) codeByStatus.set(statusOf(code), code);
+// The contract code an injected status stands for: the generic code of its status, never a
+// specific one (a 404 fault is NOT_FOUND, not CAMPAIGN_NOT_FOUND). 502/503/504 have none: v1.1
+// says they come from gateways and carry no contract code.
+const faultCodes: Partial<Record<number, ErrorCode>> = {};
+for (const code of errorCodeList) faultCodes[statusOf(code)] ??= code;
 
 /** Applies an injected fault; the request is not processed (unless the fault is latency alone). */
 async function injectFault(
@@ -262,13 +270,11 @@ async function injectFault(
     return;
   }
   req.resume();
-  const code = codeByStatus.get(fault.status) ?? "INTERNAL";
+  const code = faultCodes[fault.status];
   const headers: Record<string, string> = { connection: "close" };
   if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
-  sendJson(
-    res,
-    fault.status,
-    errorAnswer(code, `Fault injected by the mock server (HTTP ${fault.status}); the event was not processed. Retry with the same webhook-id.`),
-    headers,
-  );
+  const message = `Fault injected by the mock server (HTTP ${fault.status}); the event was not processed. Retry with the same webhook-id.`;
+  // A status with no contract code (502, 503, 504, 429…) answers as a gateway would: no contract body.
+  if (code === undefined) return void sendError(res, fault.status, message, headers);
+  sendJson(res, fault.status, errorAnswer(code, message), headers);
 }

@@ -5,6 +5,7 @@ import {
   eventsAt,
   isEventName,
   MAX_BODY_BYTES,
+  MAX_CREATORS_PER_EVENT,
   parseEventJson,
   parseSuccessAnswer,
   type ErrorCode,
@@ -109,8 +110,7 @@ const JSON_HEADERS_ALLOW_POST = { "content-type": "application/json", allow: "PO
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 const METHOD_NOT_ALLOWED: Answer = {
-  ...failure("VALIDATION_FAILED", "Use POST: this endpoint only receives webhook deliveries."),
-  status: 405,
+  ...failure("METHOD_NOT_ALLOWED", "Use POST: this endpoint only receives webhook deliveries."),
   allow: true,
 };
 const UNSUPPORTED_MEDIA_TYPE = failure(
@@ -177,7 +177,7 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
     maxBodyBytes,
     tooLarge: failure(
       "PAYLOAD_TOO_LARGE",
-      `The body is larger than ${maxBodyBytes} bytes. Send smaller batches (creators_synced takes at most 500 creators).`,
+      `The body is larger than ${maxBodyBytes} bytes. Send smaller batches (creators_synced takes at most ${MAX_CREATORS_PER_EVENT} creators).`,
     ),
     onError: options.onError ?? logError,
     onOutcome: options.onOutcome,
