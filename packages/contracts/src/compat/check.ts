@@ -21,8 +21,13 @@ export interface Breaking {
   message: "request" | "success answer" | "error answer";
   /** Who emits → who accepts. */
   direction: Direction;
-  /** Whose deployed code stops working: the emitter's messages are refused. */
-  breaks: "old senders" | "new senders" | "old receivers" | "new receivers";
+  /**
+   * The deployed old side the change breaks (the tag v1.1 gives each change): an old emitter whose
+   * messages new acceptors refuse, or an old acceptor that refuses what new emitters send.
+   */
+  breaks: "old senders" | "old receivers";
+  /** Which side must deploy the new version first so that nothing is refused in between. */
+  shipFirst: "senders" | "receivers";
   path: string;
   rule: string;
   /** Passes the emitter's schema, fails the acceptor's (checked with ajv). */
@@ -45,8 +50,10 @@ function pairs(old: MessageSides, current: MessageSides, kind: "request" | "answ
   // The emitter of a request is its sender; of an answer, the receiver.
   const [emitter, acceptor] = kind === "request" ? (["sender", "receiver"] as const) : (["receiver", "sender"] as const);
   return [
-    { direction: `old ${emitter} → new ${acceptor}` as Direction, breaks: `old ${emitter}s` as Breaking["breaks"], emitted: old.emitted, accepted: current.accepted },
-    { direction: `new ${emitter} → old ${acceptor}` as Direction, breaks: `new ${emitter}s` as Breaking["breaks"], emitted: current.emitted, accepted: old.accepted },
+    // Old emitters must be gone before new acceptors refuse them: the emitters ship first.
+    { direction: `old ${emitter} → new ${acceptor}` as Direction, breaks: `old ${emitter}s` as Breaking["breaks"], shipFirst: `${emitter}s` as Breaking["shipFirst"], emitted: old.emitted, accepted: current.accepted },
+    // New emitters may only send once every acceptor takes it: the acceptors ship first.
+    { direction: `new ${emitter} → old ${acceptor}` as Direction, breaks: `old ${acceptor}s` as Breaking["breaks"], shipFirst: `${acceptor}s` as Breaking["shipFirst"], emitted: current.emitted, accepted: old.accepted },
   ];
 }
 
@@ -54,7 +61,7 @@ function compare(event: string, message: Breaking["message"], old: MessageSides,
   const out: Breaking[] = [];
   for (const pair of pairs(old, current, message === "request" ? "request" : "answer")) {
     for (const gap of emitterGaps(pair.emitted, pair.accepted, exampleOf(pair.emitted))) {
-      out.push({ event, message, direction: pair.direction, breaks: pair.breaks, ...gap });
+      out.push({ event, message, direction: pair.direction, breaks: pair.breaks, shipFirst: pair.shipFirst, ...gap });
     }
   }
   return out;
@@ -76,7 +83,7 @@ export function checkCompat(old: ContractSides, current: ContractSides): CompatR
     const before = old.events[event]!;
     if (!now) {
       const example = exampleOf(before.request.emitted);
-      breaking.push({ event, message: "request", direction: "old sender → new receiver", breaks: "old senders", path: "event", rule: `the event ${event} no longer exists: new receivers answer 422 UNKNOWN_EVENT`, counterexample: example ?? { event } });
+      breaking.push({ event, message: "request", direction: "old sender → new receiver", breaks: "old senders", shipFirst: "senders", path: "event", rule: `the event ${event} no longer exists: new receivers answer 422 UNKNOWN_EVENT`, counterexample: example ?? { event } });
       continue;
     }
     breaking.push(...compare(event, "request", before.request, now.request));
@@ -85,7 +92,7 @@ export function checkCompat(old: ContractSides, current: ContractSides): CompatR
   for (const event of Object.keys(current.events)) {
     if (old.events[event]) continue;
     const example = exampleOf(current.events[event]!.request.emitted);
-    breaking.push({ event, message: "request", direction: "new sender → old receiver", breaks: "new senders", path: "event", rule: `the event ${event} is new: old receivers answer 422 UNKNOWN_EVENT`, counterexample: example ?? { event } });
+    breaking.push({ event, message: "request", direction: "new sender → old receiver", breaks: "old receivers", shipFirst: "receivers", path: "event", rule: `the event ${event} is new: old receivers answer 422 UNKNOWN_EVENT`, counterexample: example ?? { event } });
   }
   breaking.push(...compare("*", "error answer", old.error, current.error));
   return { from: old.version, to: current.version, breaking };

@@ -1,4 +1,4 @@
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { emitterGaps } from "./direction.js";
 import { checkCompat } from "./check.js";
@@ -111,11 +111,11 @@ describe("checkCompat: the direction of every question", () => {
 
   it("a narrowed request breaks old senders; a narrowed answer breaks old receivers; a widened answer breaks old senders", () => {
     const report = checkCompat(contract(500, ["a", "b"], ["X"]), contract(100, ["a"], ["X", "NEW"]));
-    const summary = report.breaking.map((b) => [b.message, b.direction, b.breaks, b.path]);
+    const summary = report.breaking.map((b) => [b.message, b.direction, b.breaks, b.shipFirst, b.path]);
     expect(summary).toEqual([
-      ["request", "old sender → new receiver", "old senders", "list"],
-      ["success answer", "old receiver → new sender", "old receivers", "status"],
-      ["error answer", "new receiver → old sender", "new receivers", "code"],
+      ["request", "old sender → new receiver", "old senders", "senders", "list"],
+      ["success answer", "old receiver → new sender", "old receivers", "receivers", "status"],
+      ["error answer", "new receiver → old sender", "old senders", "senders", "code"],
     ]);
   });
 
@@ -131,6 +131,6 @@ describe("checkCompat: the direction of every question", () => {
   it("an event removed or added is reported", () => {
     const old = contract(1, ["a"], ["X"]);
     const current: ContractSides = { ...old, events: { f: message(1, ["a"]) } };
-    expect(checkCompat(old, current).breaking.map((b) => [b.event, b.breaks])).toEqual([["e", "old senders"], ["f", "new senders"]]);
+    expect(checkCompat(old, current).breaking.map((b) => [b.event, b.breaks, b.shipFirst])).toEqual([["e", "old senders", "senders"], ["f", "old receivers", "receivers"]]);
   });
 });

@@ -8,10 +8,13 @@
  * ajv confirms it passes the emitter's schema and fails the acceptor's. A proposal that does not
  * hold is dropped, so a structural difference that changes nothing on the wire reports nothing.
  */
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { generateSync } from "json-schema-faker";
-import RandExp from "randexp";
+import RandExpModule from "randexp";
 import type { JsonSchema } from "./sides.js";
+
+// randexp is CommonJS whose `module.exports` is the class; its types describe an ES default export.
+const RandExp = RandExpModule as unknown as (typeof RandExpModule)["default"];
 
 /** One value the emitter may send that the acceptor refuses, with the rule that makes it so. */
 export interface Gap {
@@ -43,6 +46,7 @@ type Schema = JsonSchema & {
   maximum?: number;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
+  format?: string;
 };
 
 type Segment = string | number;
@@ -167,13 +171,16 @@ function walk(e: Schema, c: Schema, at: Segment[], sample: unknown, out: Candida
     const allowed = c.enum ?? [c.const];
     const tries = e.pattern ? stringsMatching(e.pattern, sample, 200) : [sample];
     const value = tries.find((candidate) => !allowed.some((a) => a === candidate)) ?? sample;
-    out.push({ at, value, rule: `only ${allowed.length} listed value(s) are accepted; ${show(value)} is not one of them` });
+    out.push({ at, value, rule: `the value ${show(value)} is refused: only ${allowed.length} listed value(s) are accepted` });
     return;
   }
 
   if (typeof sample === "string" || (eTypes?.has("string") && typeof sample !== "object")) {
     const base = typeof sample === "string" ? sample : String(sampleOf({ ...e, type: "string" }));
-    if (c.pattern && c.pattern !== e.pattern) {
+    // The same `format` on both sides is the same set of values: a pattern is zod's spelling of it,
+    // and OpenAPI documents drop it. Patterns are compared only where the emitter spells one out.
+    const sameFormatOnly = e.format !== undefined && e.pattern === undefined && e.format === c.format;
+    if (c.pattern && c.pattern !== e.pattern && !sameFormatOnly) {
       const value = (e.pattern ? stringsMatching(e.pattern, base, 200) : [base, "", "x"]).find(
         (candidate) => !new RegExp(c.pattern!, "u").test(candidate),
       );
@@ -244,11 +251,9 @@ function walk(e: Schema, c: Schema, at: Segment[], sample: unknown, out: Candida
 function setAt(root: unknown, at: Segment[], value: unknown): unknown {
   if (at.length === 0) return value;
   const [head, ...rest] = at;
-  const container: Record<string | number, unknown> = Array.isArray(root)
-    ? [...root]
-    : { ...((root ?? {}) as Record<string, unknown>) };
+  const container = (Array.isArray(root) ? [...root] : { ...((root ?? {}) as Record<string, unknown>) }) as Record<string | number, unknown>;
   if (rest.length === 0 && value === REMOVE) {
-    if (Array.isArray(container)) container.splice(Number(head), 1);
+    if (Array.isArray(container)) (container as unknown[]).splice(Number(head), 1);
     else delete container[head!];
     return container;
   }

@@ -60,7 +60,25 @@ export function locateOld(from: string): { dir: string; cleanup: () => void } {
 }
 
 async function deref(schema: unknown): Promise<JsonSchema> {
-  return (await $RefParser.dereference(structuredClone(schema) as never)) as JsonSchema;
+  return (await $RefParser.dereference(structuredClone(schema) as never)) as unknown as JsonSchema;
+}
+
+/**
+ * The same contract with every `$ref` replaced by what it points to: the direction logic walks
+ * both schemas side by side, node by node.
+ *
+ * @example
+ * ```ts
+ * const current = await dereferenceSides(currentSides(contractVersion));
+ * ```
+ */
+export async function dereferenceSides(contract: ContractSides): Promise<ContractSides> {
+  const pair = async (sides: MessageSides): Promise<MessageSides> => ({ emitted: await deref(sides.emitted), accepted: await deref(sides.accepted) });
+  const events: ContractSides["events"] = {};
+  for (const [name, event] of Object.entries(contract.events)) {
+    events[name] = { request: await pair(event.request), success: await pair(event.success) };
+  }
+  return { version: contract.version, events, error: await pair(contract.error) };
 }
 
 function readJson(path: string): JsonSchema {

@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { ErrorAnswer } from "../errors.js";
 import { eventNames, events, type EventName } from "../events/index.js";
+import { buildJsonSchemas } from "../openapi.js";
 
 /** A JSON Schema document (draft 2020-12), as plain JSON. */
 export type JsonSchema = Record<string, unknown>;
@@ -39,14 +40,24 @@ function sides(schema: z.ZodType): MessageSides {
   };
 }
 
-/** Both sides of every message of the contract in this package. */
+/**
+ * Both sides of every message of the contract in this package (with `$ref`s, as written to
+ * `openapi/json-schema/`).
+ *
+ * @example
+ * ```ts
+ * currentSides(contractVersion).events.offer_sent.request.accepted; // what a Dobbletap receiver takes
+ * ```
+ */
 export function currentSides(version: string): ContractSides {
+  const emitted = buildJsonSchemas({ io: "output" });
+  const accepted = buildJsonSchemas({ io: "input" });
   return {
     version,
     events: Object.fromEntries(
       eventNames.map((name: EventName) => [
         name,
-        { request: sides(events[name].envelope), success: sides(events[name].successAnswer) },
+        { request: { emitted: emitted[name], accepted: accepted[name] }, success: sides(events[name].successAnswer) },
       ]),
     ),
     error: sides(ErrorAnswer),
