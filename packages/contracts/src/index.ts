@@ -54,3 +54,4 @@ export {
 export { IsoDateTime, Money, Platform, Uuid, currencyCodes, text } from "./primitives.js";
 export { providerStates, type ProviderStateName } from "./provider-states.js";
 export { contractVersion } from "./version.js";
+export { wireRules } from "./wire-rules.js";
