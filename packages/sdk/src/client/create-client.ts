@@ -16,6 +16,7 @@ import {
 import { ContractViolationError } from "../errors/contract-violation-error.js";
 import type { WebhookKitError } from "../errors/webhook-kit-error.js";
 import { createSigner } from "../signing/index.js";
+import { decodeSecretKey, decodeV1Secret } from "../signing/keys.js";
 import { createTransportApi, deliver, notify, staticHeaders, type AttemptHooks, type Transport } from "./deliver.js";
 import { judge, type OutcomeContext } from "./outcome.js";
 import { resolveRetryPolicy, type RetryPolicy } from "./retry.js";
@@ -62,8 +63,16 @@ export interface ClientOptions {
    * `https://<ref>.supabase.co/functions/v1`; locally `http://127.0.0.1:<port>`. Configuration, never a constant.
    */
   baseUrl: string;
-  /** The shared signing secret (`whsec_…`). Several: every request is signed with each (for a rotation). */
-  secret: string | readonly string[];
+  /**
+   * This sender's `v1a` secret key (`whsk_…`, from `generateKeyPair()`): every request carries a
+   * `v1a` Ed25519 signature the receiver checks with the matching `whpk_` public key. Recommended.
+   */
+  secretKey?: string | readonly string[];
+  /**
+   * The `v1` shared signing secret (`whsec_…`); several for a rotation. Given with `secretKey`
+   * (a migration), every request carries both signatures. At least one of the two is required.
+   */
+  secret?: string | readonly string[];
   /** Sent as `Authorization: Bearer <token>` when the receiver's gateway demands it (Supabase's anon key). */
   bearerToken?: string;
   /** How long one attempt may wait for an answer. Default 10 000 ms. */
@@ -225,6 +234,20 @@ function checkOptions(options: ClientOptions): { base: URL; timeoutMs: number } 
   return { base, timeoutMs };
 }
 
+/** The keys to sign with: the v1a secret key(s) first, then the v1 secret(s). */
+function signingKeysOf(options: ClientOptions): string[] {
+  const list = (value: string | readonly string[] | undefined) => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]);
+  const secretKeys = list(options.secretKey);
+  const secrets = list(options.secret);
+  // Each option names the kind it holds; a key of the other kind is refused naming both.
+  for (const key of secretKeys) if (typeof key !== "string" || !key.startsWith("whsk_")) decodeSecretKey(key, "secretKey");
+  for (const key of secrets) if (typeof key === "string" && (key.startsWith("whsk_") || key.startsWith("whpk_"))) decodeV1Secret(key, "secret");
+  if (secretKeys.length + secrets.length === 0) {
+    throw new TypeError("Give the client secretKey (whsk_…, v1a, recommended) or secret (whsec_…, v1), or both during a migration.");
+  }
+  return [...secretKeys, ...secrets];
+}
+
 function occurredAtOf(value: string | Date | undefined): string {
   if (value === undefined) return new Date().toISOString();
   if (value instanceof Date) {
@@ -254,11 +277,11 @@ function occurredAtOf(value: string | Date | undefined): string {
  */
 export function createClient<P extends Party>(party: P, options: ClientOptions): PartyClient<P> {
   const { base, timeoutMs } = checkOptions(options);
-  const signer = createSigner(options.secret);
+  const signer = createSigner(signingKeysOf(options));
   const policy = resolveRetryPolicy(options.retry);
   const hooks = options.hooks ?? {};
   const queue = options.retryQueue;
-  const scrub = createScrubber([options.secret, options.bearerToken]);
+  const scrub = createScrubber([options.secretKey, options.secret, options.bearerToken]);
   const transport: Transport = {
     api: createTransportApi({ timeoutMs, policy }),
     headers: staticHeaders(options.bearerToken),
