@@ -13,7 +13,9 @@ export interface AdminContext {
   state: MockState;
   faults: FaultInjector;
   events: EventLog;
-  secret: string;
+  secret: string | undefined;
+  /** v1a: the mock's own whsk_ key for what it sends. */
+  signingKey?: string | undefined;
   dttrackerUrl: string | undefined;
   /** Reloads the seed (or nothing) and forgets delivered ids. */
   resetState(empty?: boolean): void;
@@ -54,7 +56,7 @@ const DECISION = /^\/__mock\/offers\/([^/]+)\/(accept|decline)$/;
  * ```
  */
 export function createAdmin(context: AdminContext): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> {
-  const decide = createOfferDecisions(context.state, { dttrackerUrl: context.dttrackerUrl, secret: context.secret });
+  const decide = createOfferDecisions(context.state, { dttrackerUrl: context.dttrackerUrl, secret: context.secret, signingKey: context.signingKey });
   return async (req, res, path) => {
     const method = req.method ?? "GET";
     try {

@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { eventNames, isEventName } from "@dttracker-dobbletap/contracts";
-import { createSigner } from "@dttracker-dobbletap/sdk";
+import { createSigner, createVerifier } from "@dttracker-dobbletap/sdk";
 import { createLineWriter } from "./log.js";
 import { readSeedFile, SeedError, type MockParty } from "./seed.js";
 import { defaultBase, defaultPort, startMockServer } from "./server.js";
@@ -24,6 +24,29 @@ function port(value: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError("must be a port number from 0 to 65535 (0: any free port).");
   return n;
 }
+
+/** A v1a key from its flag or environment variable, checked now (a whpk_ where a whsk_ goes is named). */
+function keyFrom(flag: string | undefined, variable: string, check: (key: string) => void): string | undefined {
+  const key = flag ?? (process.env[variable] || undefined);
+  if (key === undefined) return undefined;
+  try {
+    check(key);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return key;
+}
+
+const signingKeyFrom = (flag: string | undefined) =>
+  keyFrom(flag, "WEBHOOK_SIGNING_KEY", (key) => {
+    if (!key.startsWith("whsk_")) throw new Error(`--signing-key / WEBHOOK_SIGNING_KEY needs a v1a secret key (whsk_…), but it was given ${key.startsWith("whpk_") ? "a v1a public key (whpk_…): that goes to --verify-key of the receiving side" : "something else"}.`);
+    createSigner(key);
+  });
+const verifyKeyFrom = (flag: string | undefined) =>
+  keyFrom(flag, "WEBHOOK_VERIFY_KEY", (key) => {
+    if (!key.startsWith("whpk_")) throw new Error(`--verify-key / WEBHOOK_VERIFY_KEY needs a v1a public key (whpk_…), but it was given ${key.startsWith("whsk_") ? "a v1a secret key (whsk_…): that stays with the sender (its --signing-key)" : "something else"}.`);
+    createVerifier([key]);
+  });
 
 /** The secret from --secret or WEBHOOK_SECRET, checked now rather than at the first request. */
 function secretFrom(flag: string | undefined): string | undefined {
@@ -43,6 +66,8 @@ interface ServeFlags {
   port?: number;
   host: string;
   secret?: string;
+  signingKey?: string;
+  verifyKey?: string;
   empty?: boolean;
   seed?: string;
   dttrackerUrl?: string;
@@ -63,6 +88,8 @@ async function serve(flags: ServeFlags): Promise<void> {
     port: flags.port ?? defaultPort[flags.as],
     host: flags.host,
     secret: secretFrom(flags.secret),
+    signingKey: signingKeyFrom(flags.signingKey),
+    verifyKey: verifyKeyFrom(flags.verifyKey),
     verifySignatures: flags.verifySignatures,
     seed,
     empty: flags.empty,
@@ -104,6 +131,7 @@ async function serve(flags: ServeFlags): Promise<void> {
 interface TriggerFlags {
   to: string;
   secret?: string;
+  signingKey?: string;
   set: string[];
   id?: string;
   bearerEnv?: string;
@@ -111,12 +139,16 @@ interface TriggerFlags {
 
 async function fire(event: string, flags: TriggerFlags): Promise<void> {
   if (!isEventName(event)) fail(`Unknown event "${event}". Events: ${eventNames.join(", ")}.`);
-  const secret = secretFrom(flags.secret) ?? fail("No secret: pass --secret or set WEBHOOK_SECRET (the receiver's signing secret).");
+  const secret = secretFrom(flags.secret);
+  const signingKey = signingKeyFrom(flags.signingKey);
+  if (secret === undefined && signingKey === undefined) {
+    fail("Nothing to sign with: pass --signing-key or set WEBHOOK_SIGNING_KEY (v1a, whsk_…), or --secret / WEBHOOK_SECRET (v1, whsec_…).");
+  }
   let bearerToken: string | undefined;
   if (flags.bearerEnv !== undefined) {
     bearerToken = process.env[flags.bearerEnv] || fail(`--bearer-env ${flags.bearerEnv}: that environment variable is not set.`);
   }
-  const report = await trigger({ event: event as never, to: flags.to, secret, set: flags.set, id: flags.id, bearerToken }).catch((error: Error) =>
+  const report = await trigger({ event: event as never, to: flags.to, secret, signingKey, set: flags.set, id: flags.id, bearerToken }).catch((error: Error) =>
     fail(error instanceof TriggerInputError ? error.message : `Could not send: ${error.message}`),
   );
   out(`→ POST ${flags.to}  ${event}  id ${String(report.envelope.id)}`);
@@ -141,7 +173,9 @@ const program = new Command("mock-server")
   .option("--base <path>", `base path of the functions (default ${defaultBase.dobbletap} as dobbletap, ${defaultBase.dttracker} as dttracker)`)
   .option("--port <port>", "port (default 4010 as dobbletap, 4011 as dttracker; 0 = any free port)", port)
   .option("--host <host>", "interface to listen on", "127.0.0.1")
-  .option("--secret <whsec>", "signing secret (default: $WEBHOOK_SECRET, else one is generated and printed)")
+  .option("--secret <whsec>", "v1 signing secret (default: $WEBHOOK_SECRET, else one is generated and printed unless --verify-key is given)")
+  .option("--signing-key <whsk>", "v1a: this mock's own secret key, signing what it sends (default: $WEBHOOK_SIGNING_KEY)")
+  .option("--verify-key <whpk>", "v1a: the other party's public key that requests must be signed for (default: $WEBHOOK_VERIFY_KEY)")
   .option("--empty", "start with no data (no demo seed)")
   .option("--seed <file>", "start with this JSON data (format: see README)")
   .option("--dttracker-url <url>", "as dobbletap: DTTracker's functions base URL, where accept/decline events go")
@@ -154,7 +188,8 @@ program
   .description("sign and send one contract example (with overrides) to a real endpoint and judge the answer")
   .argument("<event>", `one of: ${eventNames.join(", ")}`)
   .requiredOption("--to <url>", "the full URL of the receiving endpoint")
-  .option("--secret <whsec>", "signing secret (default: $WEBHOOK_SECRET)")
+  .option("--secret <whsec>", "v1 signing secret (default: $WEBHOOK_SECRET)")
+  .option("--signing-key <whsk>", "v1a secret key to sign with (default: $WEBHOOK_SIGNING_KEY); with --secret too, both signatures")
   .option("--set <path=value>", "override a field, e.g. data.creators.0.status=pending (repeatable; JSON values parse)", (value: string, all: string[]) => [...all, value], [] as string[])
   .option("--id <uuid>", "the event id (default: a fresh UUID)")
   .option("--bearer-env <name>", "send Authorization: Bearer with the token in this environment variable")

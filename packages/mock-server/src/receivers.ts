@@ -23,7 +23,8 @@ export interface WebhookRoute {
 
 /** How the receivers check signatures. */
 export type SignatureMode =
-  | { verify: true; secret: string }
+  /** v1.1: `secret` (v1) and/or `verifyKey` (the sender's whpk_, v1a); a request signed with either passes. */
+  | { verify: true; secret?: string; verifyKey?: string }
   /** `--no-verify-signatures`: each request is re-signed before the SDK's receiver sees it. */
   | { verify: false; foreignOnce: () => boolean };
 
@@ -34,7 +35,7 @@ export type SignatureMode =
  *
  * @example
  * ```ts
- * const routes = createWebhookRoutes("dobbletap", "/functions/v1/make-server-8061e72e", state, { verify: true, secret }, onOutcome);
+ * const routes = createWebhookRoutes("dobbletap", "/functions/v1/make-server-8061e72e", state, { verify: true, verifyKey }, onOutcome);
  * ```
  */
 export function createWebhookRoutes(
@@ -46,7 +47,8 @@ export function createWebhookRoutes(
 ): WebhookRoute[] {
   // With verification off, requests are signed with a secret only this process holds.
   const secret = signatures.verify ? signatures.secret : generateSecret();
-  const signer = createSigner(secret);
+  const verifyKey = signatures.verify ? signatures.verifyKey : undefined;
+  const signer = createSigner(secret ?? generateSecret());
   const routes: WebhookRoute[] = [];
   for (const endpoint of Object.keys(endpoints) as EndpointId[]) {
     if (endpoints[endpoint].receiver !== as) continue;
@@ -54,7 +56,8 @@ export function createWebhookRoutes(
     const accepted = eventsAt(endpoint) as EventName[];
     const handlers = Object.fromEntries(accepted.map((name) => [name, applyTo(state)]));
     const handle = createWebhookHandler({
-      secrets: secret,
+      ...(secret !== undefined && { secrets: secret }),
+      ...(verifyKey !== undefined && { publicKeys: [verifyKey] }),
       endpoint,
       handlers: handlers as never,
       onOutcome: (outcome) => onOutcome(path, outcome),

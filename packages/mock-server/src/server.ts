@@ -44,8 +44,18 @@ export interface MockServerOptions {
   port?: number;
   /** Default `127.0.0.1`. */
   host?: string;
-  /** The shared signing secret (`whsec_…`); generated when absent (see `generatedSecret` in the result). */
+  /**
+   * The v1 signing secret (`whsec_…`): verifies what the mock receives and signs what it sends.
+   * Generated when neither it nor `verifyKey` is given (see `generatedSecret` in the result).
+   */
   secret?: string;
+  /**
+   * v1a, one key per direction: the other party's public key (`whpk_…`) that requests to the mock
+   * must be signed for. With `secret` too, either signature passes (a migration); alone, v1 is refused.
+   */
+  verifyKey?: string;
+  /** v1a: the mock's own secret key (`whsk_…`), signing what it sends (Dobbletap's offer decisions). */
+  signingKey?: string;
   /** Default true. False accepts unsigned requests (for tools that cannot sign); never in production. */
   verifySignatures?: boolean;
   /** Start with this data instead of the demo seed. */
@@ -66,8 +76,8 @@ export interface RunningMockServer {
   url: string;
   /** `http://host:port`, where `/__mock/*` lives. */
   origin: string;
-  /** The signing secret in use (generated when none was given). */
-  secret: string;
+  /** The v1 signing secret in use (generated when neither it nor `verifyKey` was given); undefined for a v1a-only mock. */
+  secret: string | undefined;
   /** True when the secret was generated (the CLI prints it once). */
   generatedSecret: boolean;
   as: MockParty;
@@ -104,8 +114,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (as !== "dobbletap" && as !== "dttracker") throw new TypeError(`as must be "dobbletap" or "dttracker", not "${String(as)}".`);
   const base = normaliseBase(options.base ?? defaultBase[as]);
   const host = options.host ?? "127.0.0.1";
-  const generatedSecret = options.secret === undefined;
-  const secret = options.secret ?? generateSecret();
+  const generatedSecret = options.secret === undefined && options.verifyKey === undefined;
+  const secret = options.secret ?? (generatedSecret ? generateSecret() : undefined);
   const verifySignatures = options.verifySignatures ?? true;
   const seed = (): MockSeed => options.seed ?? (options.empty ? {} : demoSeed(as));
   const log = options.log || undefined;
@@ -137,7 +147,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       base,
       state,
       verifySignatures
-        ? { verify: true, secret }
+        ? { verify: true, secret, verifyKey: options.verifyKey }
         : {
             verify: false,
             foreignOnce: () => {
@@ -159,6 +169,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     faults,
     events,
     secret,
+    signingKey: options.signingKey,
     dttrackerUrl: options.dttrackerUrl,
     resetState(empty = false) {
       state.load(empty ? {} : seed());

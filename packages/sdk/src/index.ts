@@ -51,8 +51,10 @@ export { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./re
 export {
   createSigner,
   createVerifier,
+  generateKeyPair,
   generateSecret,
   type HeadersLike,
+  type KeyPair,
   type HmacBackend,
   type SignedHeaders,
   type VerifiedDelivery,

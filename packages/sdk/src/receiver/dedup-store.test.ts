@@ -16,6 +16,17 @@ describe("createMemoryDedupStore", () => {
     expect(store.get("a")).toEqual(answer("a"));
   });
 
+  it("createMemoryDedupStore() remembers an id for 7 days by default (v1.1's retention), then forgets it", () => {
+    const day = 24 * 60 * 60 * 1000;
+    let now = 0;
+    const store = createMemoryDedupStore({ now: () => now });
+    store.set("a", answer("a"));
+    now = 7 * day - 1;
+    expect(store.get("a")).toEqual(answer("a"));
+    now = 7 * day;
+    expect(store.get("a")).toBeUndefined();
+  });
+
   it("createMemoryDedupStore({ ttlMs }) forgets an id once its time to live has passed", () => {
     let now = 0;
     const store = createMemoryDedupStore({ ttlMs: 1000, now: () => now });

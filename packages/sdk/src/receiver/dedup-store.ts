@@ -54,13 +54,19 @@ export interface DedupStore {
  * ```
  */
 export interface MemoryDedupStoreOptions {
-  /** How long an id is remembered. Default 24 hours: longer than any sender's retry schedule. */
+  /**
+   * How long an id is remembered. Default 7 days (contract v1.1's minimum): well past a sender's
+   * last retry, about 3 days after the first attempt.
+   */
   ttlMs?: number;
   /** The most ids kept; beyond it the oldest are forgotten first. Default 100 000. */
   maxEntries?: number;
   /** The clock, in milliseconds; for tests. */
   now?: () => number;
 }
+
+/** v1.1: a receiver remembers every successful id for at least 7 days. */
+const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 interface Entry {
   answer: StoredAnswer;
@@ -78,7 +84,7 @@ interface Entry {
  * ```
  */
 export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): DedupStore {
-  const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+  const ttlMs = options.ttlMs ?? DEFAULT_RETENTION_MS;
   const maxEntries = options.maxEntries ?? 100_000;
   const now = options.now ?? Date.now;
   if (!(ttlMs > 0) || !Number.isInteger(maxEntries) || maxEntries < 1) {

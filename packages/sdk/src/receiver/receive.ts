@@ -16,6 +16,7 @@ import {
 import { ContractViolationError, isContractError, isSignatureError } from "../errors/index.js";
 import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
+import { decodePublicKey, decodeV1Secret } from "../signing/keys.js";
 import { bearerMatches, expectedBearer } from "./bearer.js";
 import { isJsonContentType } from "./content-type.js";
 import { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./dedup-store.js";
@@ -166,7 +167,7 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
   return {
     handlers,
     accept: { accept: accept as EventName[] },
-    verifier: createVerifier(options.secrets, {
+    verifier: createVerifier(verificationKeysOf(options), {
       toleranceSeconds: options.toleranceSeconds,
       now: options.now,
       backend: options.backend,
@@ -183,6 +184,19 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
     onOutcome: options.onOutcome,
     inflight: new Map(),
   };
+}
+
+/** The keys to verify with; each option holds only its own kind, and a key of the other is named. */
+function verificationKeysOf(options: { publicKeys?: readonly string[]; secrets?: string | readonly string[] }): string[] {
+  const publicKeys = options.publicKeys === undefined ? [] : [...options.publicKeys];
+  const secrets = options.secrets === undefined ? [] : typeof options.secrets === "string" ? [options.secrets] : [...options.secrets];
+  if (typeof options.publicKeys === "string") throw new TypeError('publicKeys must be a list: publicKeys: ["whpk_…"].');
+  for (const key of publicKeys) if (typeof key !== "string" || !key.startsWith("whpk_")) decodePublicKey(key, "publicKeys");
+  for (const key of secrets) if (typeof key === "string" && (key.startsWith("whsk_") || key.startsWith("whpk_"))) decodeV1Secret(key, "secrets");
+  if (publicKeys.length + secrets.length === 0) {
+    throw new TypeError("Give createWebhookHandler publicKeys (whpk_…, v1a, recommended) or secrets (whsec_…, v1), or both during a migration.");
+  }
+  return [...publicKeys, ...secrets];
 }
 
 /**
