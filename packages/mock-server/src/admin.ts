@@ -16,7 +16,9 @@ export interface AdminContext {
   state: MockState;
   faults: FaultInjector;
   events: EventLog;
-  secret: string;
+  secret: string | undefined;
+  /** v1a: the mock's own whsk_ key for what it sends. */
+  signingKey?: string | undefined;
   dttrackerUrl: string | undefined;
   /** `http://host:port` of this mock, once it listens (replays are sent there). */
   origin(): string;
@@ -80,6 +82,7 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
   const decide = createOfferDecisions(context.state, {
     dttrackerUrl: context.dttrackerUrl,
     secret: context.secret,
+    signingKey: context.signingKey,
     fetch: recordingFetch(context.record),
   });
   return async (req, res, path) => {
@@ -145,6 +148,10 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
         if (!one[2] && method === "GET") return sendJson(res, 200, entry);
         if (one[2] && method === "POST") {
           const body = (await readJson(req)) as { newId?: unknown };
+          if (context.secret === undefined) {
+            // v1a-only: the mock holds the sender's public key, which cannot sign anything.
+            return sendError(res, 409, "Replay re-signs with the mock's v1 secret, and this mock verifies v1a only (it holds just the sender's public key). Start it with --secret too, or resend from the sender.");
+          }
           return sendJson(res, 200, await replayDelivery(entry, { origin: context.origin(), secret: context.secret, newId: body.newId === true }));
         }
       }

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { eventNames, isEventName } from "@dttracker-dobbletap/contracts";
-import { createSigner } from "@dttracker-dobbletap/sdk";
+import { createSigner, createVerifier } from "@dttracker-dobbletap/sdk";
 import { dataDirectory, devSecret } from "./dev-credentials.js";
 import { createLineWriter } from "./log.js";
 import { openPersistence, type MockPersistence } from "./persistence.js";
@@ -37,6 +37,29 @@ function port(value: string): number {
   return n;
 }
 
+/** A v1a key from its flag or environment variable, checked now (a whpk_ where a whsk_ goes is named). */
+function keyFrom(flag: string | undefined, variable: string, check: (key: string) => void): string | undefined {
+  const key = flag ?? (process.env[variable] || undefined);
+  if (key === undefined) return undefined;
+  try {
+    check(key);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return key;
+}
+
+const signingKeyFrom = (flag: string | undefined) =>
+  keyFrom(flag, "WEBHOOK_SIGNING_KEY", (key) => {
+    if (!key.startsWith("whsk_")) throw new Error(`--signing-key / WEBHOOK_SIGNING_KEY needs a v1a secret key (whsk_…), but it was given ${key.startsWith("whpk_") ? "a v1a public key (whpk_…): that goes to --verify-key of the receiving side" : "something else"}.`);
+    createSigner(key);
+  });
+const verifyKeyFrom = (flag: string | undefined) =>
+  keyFrom(flag, "WEBHOOK_VERIFY_KEY", (key) => {
+    if (!key.startsWith("whpk_")) throw new Error(`--verify-key / WEBHOOK_VERIFY_KEY needs a v1a public key (whpk_…), but it was given ${key.startsWith("whsk_") ? "a v1a secret key (whsk_…): that stays with the sender (its --signing-key)" : "something else"}.`);
+    createVerifier([key]);
+  });
+
 /** The secret from --secret or WEBHOOK_SECRET, checked now rather than at the first request. */
 function secretFrom(flag: string | undefined): string | undefined {
   const secret = flag ?? (process.env.WEBHOOK_SECRET || undefined);
@@ -55,6 +78,8 @@ interface ServeFlags {
   port?: number;
   host: string;
   secret?: string;
+  signingKey?: string;
+  verifyKey?: string;
   empty?: boolean;
   seed?: string;
   dttrackerUrl?: string;
@@ -81,9 +106,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   const write = createLineWriter((chunk) => process.stdout.write(chunk));
   // --secret, then WEBHOOK_SECRET, then the data folder's own (made once, kept): one secret per checkout.
+  // With v1a keys and no v1 secret the mock speaks v1a only (v1.1: a v1a-only receiver refuses v1).
   const given = secretFrom(flags.secret);
+  const signingKey = signingKeyFrom(flags.signingKey);
+  const verifyKey = verifyKeyFrom(flags.verifyKey);
+  const keysOnly = given === undefined && (signingKey !== undefined || verifyKey !== undefined);
   const dir = dataDirectory(flags.dataDir);
-  const stored = given === undefined ? (() => {
+  const stored = given === undefined && !keysOnly ? (() => {
     try {
       return devSecret(dir);
     } catch (error) {
@@ -96,7 +125,9 @@ async function serve(flags: ServeFlags): Promise<void> {
     base: flags.base ?? defaultBase[flags.as],
     port: flags.port ?? defaultPort[flags.as],
     host: flags.host,
-    secret: given ?? stored!.secret,
+    secret: given ?? stored?.secret,
+    signingKey,
+    verifyKey,
     verifySignatures: flags.verifySignatures,
     seed,
     empty: flags.empty,
@@ -120,15 +151,16 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   out("");
   out(
-    given !== undefined
+    keysOnly
+      ? "Signatures: v1a only (--verify-key / --signing-key or WEBHOOK_VERIFY_KEY / WEBHOOK_SIGNING_KEY); no v1 secret."
+      : given !== undefined
       ? `Secret: from ${flags.secret !== undefined ? "--secret" : "WEBHOOK_SECRET"}.`
       : `Secret: ${stored!.source === "created" ? "made now and kept" : "kept"} in ${stored!.path} (the same on every start; --secret or WEBHOOK_SECRET override it).`,
   );
-  // TODO(v1.1): the v1a key pair goes here, the same way: --signing-key/--verify-key, else <data-dir>/signing-key.
   const party = flags.as === "dobbletap" ? "DOBBLETAP" : "DTTRACKER";
   out("In another terminal, paste:");
   // A secret you gave is never echoed (it may be a real one); the kept development one is, to paste.
-  const secretPart = given === undefined ? `WEBHOOK_SECRET=${mock.secret} ` : "";
+  const secretPart = stored !== undefined ? `WEBHOOK_SECRET=${mock.secret} ` : "";
   out(`  export ${secretPart}${party}_URL=${mock.url} ${party}_STATES_URL=${mock.origin}/__mock/provider-states`);
   out(`Inspector: ${mock.origin}/__mock/ (open it in a browser)`);
   out("");
@@ -157,6 +189,7 @@ async function serve(flags: ServeFlags): Promise<void> {
 interface TriggerFlags {
   to: string;
   secret?: string;
+  signingKey?: string;
   set: string[];
   id?: string;
   bearerEnv?: string;
@@ -197,7 +230,11 @@ function printRequest(report: TriggerReport): void {
 
 async function fire(event: string, flags: TriggerFlags): Promise<void> {
   if (!isEventName(event)) fail(`Unknown event "${event}". Events: ${eventNames.join(", ")}.`);
-  const secret = secretFrom(flags.secret) ?? fail("No secret: pass --secret or set WEBHOOK_SECRET (the receiver's signing secret; the mock prints its own at start).");
+  const secret = secretFrom(flags.secret);
+  const signingKey = signingKeyFrom(flags.signingKey);
+  if (secret === undefined && signingKey === undefined) {
+    fail("Nothing to sign with: pass --signing-key or set WEBHOOK_SIGNING_KEY (v1a, whsk_…), or --secret / WEBHOOK_SECRET (v1, whsec_…).");
+  }
   let bearerToken: string | undefined;
   if (flags.bearerEnv !== undefined) {
     bearerToken = process.env[flags.bearerEnv] || fail(`--bearer-env ${flags.bearerEnv}: that environment variable is not set.`);
@@ -206,6 +243,7 @@ async function fire(event: string, flags: TriggerFlags): Promise<void> {
     event: event as never,
     to: flags.to,
     secret,
+    signingKey,
     set: flags.set,
     id: flags.id,
     bearerToken,
@@ -251,7 +289,9 @@ const program = new Command("mock-server")
   .option("--base <path>", `base path of the functions (default ${defaultBase.dobbletap} as dobbletap, ${defaultBase.dttracker} as dttracker)`)
   .option("--port <port>", "port (default 4010 as dobbletap, 4011 as dttracker; 0 = any free port)", port)
   .option("--host <host>", "interface to listen on", "127.0.0.1")
-  .option("--secret <whsec>", "signing secret (default: $WEBHOOK_SECRET, else one is generated and printed)")
+  .option("--secret <whsec>", "v1 signing secret (default: $WEBHOOK_SECRET, else one is generated and printed unless --verify-key is given)")
+  .option("--signing-key <whsk>", "v1a: this mock's own secret key, signing what it sends (default: $WEBHOOK_SIGNING_KEY)")
+  .option("--verify-key <whpk>", "v1a: the other party's public key that requests must be signed for (default: $WEBHOOK_VERIFY_KEY)")
   .option("--empty", "start with no data (no demo seed)")
   .option("--seed <file>", "start with this JSON data (format: see README)")
   .option("--dttracker-url <url>", "as dobbletap: DTTracker's functions base URL, where accept/decline events go")
@@ -267,7 +307,8 @@ program
   .description("sign and send one contract example (with overrides) to a real endpoint and judge the answer")
   .argument("<event>", `one of: ${eventNames.join(", ")}`)
   .requiredOption("--to <url>", "the full URL of the receiving endpoint")
-  .option("--secret <whsec>", "signing secret (default: $WEBHOOK_SECRET)")
+  .option("--secret <whsec>", "v1 signing secret (default: $WEBHOOK_SECRET)")
+  .option("--signing-key <whsk>", "v1a secret key to sign with (default: $WEBHOOK_SIGNING_KEY); with --secret too, both signatures")
   .option("--set <path=value>", "override a field, e.g. data.creators.0.status=pending (repeatable; JSON values parse)", (value: string, all: string[]) => [...all, value], [] as string[])
   .option("--id <uuid>", "the event id (default: a fresh UUID)")
   .option("--bearer-env <name>", "send Authorization: Bearer with the token in this environment variable")

@@ -78,13 +78,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /**
- * A non-contract failure answer (admin routes, unknown paths): `{ success: false, error: { message } }`.
+ * A non-contract failure answer (admin routes, gateway-like faults): `{ success: false, error: { message } }`,
+ * with no contract code.
  *
  * @example
  * ```ts
- * sendError(res, 404, "No route GET /x.");
+ * sendError(res, 404, "No route GET /__mock/x.");
  * ```
  */
-export function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { success: false, error: { message } });
+export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { success: false, error: { message } }, headers);
 }

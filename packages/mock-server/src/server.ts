@@ -47,8 +47,18 @@ export interface MockServerOptions {
   port?: number;
   /** Default `127.0.0.1`. */
   host?: string;
-  /** The shared signing secret (`whsec_…`); generated when absent (see `generatedSecret` in the result). */
+  /**
+   * The v1 signing secret (`whsec_…`): verifies what the mock receives and signs what it sends.
+   * Generated when neither it nor `verifyKey` is given (see `generatedSecret` in the result).
+   */
   secret?: string;
+  /**
+   * v1a, one key per direction: the other party's public key (`whpk_…`) that requests to the mock
+   * must be signed for. With `secret` too, either signature passes (a migration); alone, v1 is refused.
+   */
+  verifyKey?: string;
+  /** v1a: the mock's own secret key (`whsk_…`), signing what it sends (Dobbletap's offer decisions). */
+  signingKey?: string;
   /** Default true. False accepts unsigned requests (for tools that cannot sign); never in production. */
   verifySignatures?: boolean;
   /** Start with this data instead of the demo seed. */
@@ -81,8 +91,8 @@ export interface RunningMockServer {
   url: string;
   /** `http://host:port`, where `/__mock/*` lives. */
   origin: string;
-  /** The signing secret in use (generated when none was given). */
-  secret: string;
+  /** The v1 signing secret in use (generated when neither it nor `verifyKey` was given); undefined for a v1a-only mock. */
+  secret: string | undefined;
   /** True when the secret was generated (the CLI prints it once). */
   generatedSecret: boolean;
   as: MockParty;
@@ -119,8 +129,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (as !== "dobbletap" && as !== "dttracker") throw new TypeError(`as must be "dobbletap" or "dttracker", not "${String(as)}".`);
   const base = normaliseBase(options.base ?? defaultBase[as]);
   const host = options.host ?? "127.0.0.1";
-  const generatedSecret = options.secret === undefined;
-  const secret = options.secret ?? generateSecret();
+  const generatedSecret = options.secret === undefined && options.verifyKey === undefined;
+  const secret = options.secret ?? (generatedSecret ? generateSecret() : undefined);
   const verifySignatures = options.verifySignatures ?? true;
   const seed = (): MockSeed => options.seed ?? (options.empty ? {} : demoSeed(as));
   const log = options.log || undefined;
@@ -153,7 +163,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       base,
       state,
       verifySignatures
-        ? { verify: true, secret }
+        ? { verify: true, secret, verifyKey: options.verifyKey }
         : {
             verify: false,
             foreignOnce: () => {
@@ -178,6 +188,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     faults,
     events,
     secret,
+    signingKey: options.signingKey,
     dttrackerUrl: options.dttrackerUrl,
     origin: () => origin,
     record,
@@ -212,7 +223,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     req.resume();
     const known = routes.map((route) => `POST ${route.path}`).join(", ");
-    sendError(res, 404, `No route ${req.method} ${path}. This mock plays ${as}: ${known}; admin under /__mock/.`);
+    // v1.1: an unknown path is the contract's 404 NOT_FOUND (its message never echoes the raw path at length).
+    sendJson(
+      res,
+      statusOf("NOT_FOUND"),
+      errorAnswer("NOT_FOUND", `No endpoint at ${path.slice(0, 200)}. This mock plays ${as}: ${known}; admin under /__mock/.`),
+    );
   };
 
   const server = createServer(webhookServerOptions(options.bounds), listener);
@@ -257,8 +273,11 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-const codeByStatus = new Map<number, ErrorCode>();
-for (const code of errorCodeList) if (!codeByStatus.has(statusOf(code))) codeByStatus.set(statusOf(code), code);
+// The contract code an injected status stands for: the generic code of its status, never a
+// specific one (a 404 fault is NOT_FOUND, not CAMPAIGN_NOT_FOUND). 502/503/504 have none: v1.1
+// says they come from gateways and carry no contract code.
+const faultCodes: Partial<Record<number, ErrorCode>> = {};
+for (const code of errorCodeList) faultCodes[statusOf(code)] ??= code;
 
 /** Applies an injected fault; the request is not processed (unless the fault is latency alone). */
 async function injectFault(
@@ -292,13 +311,11 @@ async function injectFault(
     return;
   }
   req.resume();
-  const code = codeByStatus.get(fault.status) ?? "INTERNAL";
+  const code = faultCodes[fault.status];
   const headers: Record<string, string> = { connection: "close" };
   if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
-  sendJson(
-    res,
-    fault.status,
-    errorAnswer(code, `Fault injected by the mock server (HTTP ${fault.status}); the event was not processed. Retry with the same webhook-id.`),
-    headers,
-  );
+  const message = `Fault injected by the mock server (HTTP ${fault.status}); the event was not processed. Retry with the same webhook-id.`;
+  // A status with no contract code (502, 503, 504, 429…) answers as a gateway would: no contract body.
+  if (code === undefined) return void sendError(res, fault.status, message, headers);
+  sendJson(res, fault.status, errorAnswer(code, message), headers);
 }

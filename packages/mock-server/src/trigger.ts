@@ -17,7 +17,10 @@ export interface TriggerOptions {
   event: EventName;
   /** The full URL of the receiving endpoint, e.g. `http://127.0.0.1:4010/functions/v1/make-server-8061e72e/webhooks/dttracker`. */
   to: string;
-  secret: string;
+  /** The v1 secret (`whsec_…`) to sign with. At least one of `secret` and `signingKey`; both → both signatures. */
+  secret?: string;
+  /** The v1a secret key (`whsk_…`) of the party whose event this is. */
+  signingKey?: string;
   /** Overrides, `path=value` from the envelope's root (`data.offer.amount.amountMinor=100`); values parse as JSON when they can. */
   set?: string[];
   /** The envelope id (and `webhook-id`). Default: a fresh UUID, so each trigger is a new delivery. */
@@ -322,7 +325,9 @@ export async function trigger(options: TriggerOptions): Promise<TriggerReport> {
 
 async function signedRequest(url: URL, envelope: Record<string, unknown>, options: TriggerOptions): Promise<SignedRequest> {
   const body = JSON.stringify(envelope);
-  const signed = await createSigner(options.secret).headers(String(envelope.id), body);
+  const keys = [options.signingKey, options.secret].filter((key): key is string => key !== undefined);
+  if (keys.length === 0) throw new TriggerInputError("Nothing to sign with: give --signing-key (whsk_…, v1a) or --secret (whsec_…, v1), or both.");
+  const signed = await createSigner(keys).headers(String(envelope.id), body);
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", ...signed };
   if (options.bearerToken !== undefined) headers.authorization = `Bearer ${options.bearerToken}`;
   return { method: "POST", url: url.href, headers, body };

@@ -57,8 +57,10 @@ export { createMemoryDedupStore, MEMORY_DEDUP_MAX_ENTRIES, type MemoryDedupStore
 export {
   createSigner,
   createVerifier,
+  generateKeyPair,
   generateSecret,
   type HeadersLike,
+  type KeyPair,
   type HmacBackend,
   type SignedHeaders,
   type VerifiedDelivery,

@@ -6,10 +6,12 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Party } from "../endpoints.js";
 import { verifyProvider, type BrokerOptions } from "./verify.js";
+import { runCompat } from "../compat/cli.js";
 
 const usage = `Usage: dttracker-dobbletap-verify --provider dobbletap|dttracker --base-url URL
          [--states-url URL] [--secret-env NAME] [--bearer-env NAME]
          [--pact FILE …] [--broker-url URL] [--log-level info]
+       dttracker-dobbletap-verify compat --from OLD [--json]   (which side a contract change breaks)
 
   --provider     whose receiver to verify
   --base-url     its base URL, e.g. https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e
@@ -90,4 +92,5 @@ async function main() {
   }
 }
 
-void main();
+if (process.argv[2] === "compat") void runCompat(process.argv.slice(3)).then((code) => (process.exitCode = code));
+else void main();

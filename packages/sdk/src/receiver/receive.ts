@@ -5,6 +5,7 @@ import {
   eventsAt,
   isEventName,
   MAX_BODY_BYTES,
+  MAX_CREATORS_PER_EVENT,
   parseEventJson,
   parseSuccessAnswer,
   type ErrorCode,
@@ -16,6 +17,7 @@ import { createScrubber } from "../client/redact.js";
 import { ContractViolationError, isSignatureError } from "../errors/index.js";
 import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
+import { decodePublicKey, decodeV1Secret } from "../signing/keys.js";
 import { bearerMatches, expectedBearer } from "./bearer.js";
 import { isJsonContentType } from "./content-type.js";
 import type { DedupLease, DedupStore, StoredAnswer } from "./dedup-store.js";
@@ -122,8 +124,7 @@ const busyHeaders = new Map<string, Readonly<Record<string, string>>>();
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 const METHOD_NOT_ALLOWED: Answer = {
-  ...failure("VALIDATION_FAILED", "Use POST: this endpoint only receives webhook deliveries."),
-  status: 405,
+  ...failure("METHOD_NOT_ALLOWED", "Use POST: this endpoint only receives webhook deliveries."),
   allow: true,
 };
 const UNSUPPORTED_MEDIA_TYPE = failure(
@@ -183,7 +184,7 @@ function createState<E extends EventName>(options: AnyOptions<E>): State {
   return {
     handlers,
     accept: { accept: accept as EventName[] },
-    verifier: createVerifier(options.secrets, {
+    verifier: createVerifier(verificationKeysOf(options), {
       toleranceSeconds: options.toleranceSeconds,
       now: options.now,
       backend: options.backend,
@@ -194,12 +195,25 @@ function createState<E extends EventName>(options: AnyOptions<E>): State {
     maxBodyBytes,
     tooLarge: failure(
       "PAYLOAD_TOO_LARGE",
-      `The body is larger than ${maxBodyBytes} bytes. Send smaller batches (creators_synced takes at most 500 creators).`,
+      `The body is larger than ${maxBodyBytes} bytes. Send smaller batches (creators_synced takes at most ${MAX_CREATORS_PER_EVENT} creators).`,
     ),
     onError: options.onError ?? logError,
     onOutcome: options.onOutcome,
     scrub: createScrubber([options.secrets, options.bearer?.token]),
   };
+}
+
+/** The keys to verify with; each option holds only its own kind, and a key of the other is named. */
+function verificationKeysOf(options: { publicKeys?: readonly string[]; secrets?: string | readonly string[] }): string[] {
+  const publicKeys = options.publicKeys === undefined ? [] : [...options.publicKeys];
+  const secrets = options.secrets === undefined ? [] : typeof options.secrets === "string" ? [options.secrets] : [...options.secrets];
+  if (typeof options.publicKeys === "string") throw new TypeError('publicKeys must be a list: publicKeys: ["whpk_…"].');
+  for (const key of publicKeys) if (typeof key !== "string" || !key.startsWith("whpk_")) decodePublicKey(key, "publicKeys");
+  for (const key of secrets) if (typeof key === "string" && (key.startsWith("whsk_") || key.startsWith("whpk_"))) decodeV1Secret(key, "secrets");
+  if (publicKeys.length + secrets.length === 0) {
+    throw new TypeError("Give createWebhookHandler publicKeys (whpk_…, v1a, recommended) or secrets (whsec_…, v1), or both during a migration.");
+  }
+  return [...publicKeys, ...secrets];
 }
 
 /**
