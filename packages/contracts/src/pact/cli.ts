@@ -9,14 +9,16 @@ import { verifyProvider, type BrokerOptions } from "./verify.js";
 import { runCompat } from "../compat/cli.js";
 
 const usage = `Usage: dttracker-dobbletap-verify --provider dobbletap|dttracker --base-url URL
-         [--states-url URL] [--secret-env NAME] [--bearer-env NAME]
+         [--states-url URL] [--secret-env NAME | --signing-key-env NAME] [--bearer-env NAME]
          [--pact FILE …] [--broker-url URL] [--log-level info]
        dttracker-dobbletap-verify compat --from OLD [--json]   (which side a contract change breaks)
 
   --provider     whose receiver to verify
   --base-url     its base URL, e.g. https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e
   --states-url   its Pact provider-state change endpoint (POST { state, params, action })
-  --secret-env   environment variable holding its signing secret (default WEBHOOK_SECRET)
+  --secret-env   environment variable holding its v1 signing secret, whsec_… (default WEBHOOK_SECRET)
+  --signing-key-env  environment variable holding the v1a secret key (whsk_…) of the sending party, whose
+                 whpk_ the provider trusts; each replay is re-signed with v1a instead of v1
   --bearer-env   environment variable holding a bearer token its gateway demands (optional)
   --pact         pact file(s) to verify instead of the ones shipped in this package
   --broker-url   fetch pacts from a Pact Broker (default: $PACT_BROKER_BASE_URL when set); token from
@@ -34,7 +36,8 @@ async function main() {
       provider: { type: "string" },
       "base-url": { type: "string" },
       "states-url": { type: "string" },
-      "secret-env": { type: "string", default: "WEBHOOK_SECRET" },
+      "secret-env": { type: "string" },
+      "signing-key-env": { type: "string" },
       "bearer-env": { type: "string" },
       pact: { type: "string", multiple: true },
       "broker-url": { type: "string" },
@@ -56,8 +59,15 @@ async function main() {
   const provider = values.provider;
   if (provider !== "dobbletap" && provider !== "dttracker") fail("--provider must be dobbletap or dttracker.");
   const baseUrl = values["base-url"] ?? fail("--base-url is required.");
-  const secretEnv = values["secret-env"]!;
-  const secret = process.env[secretEnv] ?? fail(`The signing secret is read from $${secretEnv}, which is not set.`);
+  if (values["secret-env"] !== undefined && values["signing-key-env"] !== undefined) {
+    fail("Give --secret-env (v1) or --signing-key-env (v1a): each replay is re-signed with the one key it is given.");
+  }
+  const keyEnv = values["signing-key-env"] ?? values["secret-env"] ?? "WEBHOOK_SECRET";
+  const secret = process.env[keyEnv] ?? fail(`The signing key is read from $${keyEnv}, which is not set.`);
+  const expected = values["signing-key-env"] !== undefined ? "whsk_" : "whsec_";
+  if (secret.startsWith(expected === "whsk_" ? "whsec_" : "whsk_") || secret.startsWith("whpk_")) {
+    fail(`$${keyEnv} holds a ${secret.slice(0, 5)}… key, but ${expected === "whsk_" ? "--signing-key-env needs a v1a secret key (whsk_…)" : "--secret-env needs a v1 secret (whsec_…); for a whsk_ key use --signing-key-env"}. A whpk_ public key cannot sign.`);
+  }
   const bearerToken = values["bearer-env"] ? process.env[values["bearer-env"]] : undefined;
   if (values["bearer-env"] && !bearerToken) fail(`$${values["bearer-env"]} is not set.`);
   const brokerUrl = values["broker-url"] ?? process.env.PACT_BROKER_BASE_URL;

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { shippedPactFor, verifyProvider } from "@dttracker-dobbletap/contracts/pact";
-import { generateSecret } from "@dttracker-dobbletap/sdk";
+import { generateKeyPair, generateSecret } from "@dttracker-dobbletap/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { startMockServer } from "../../src/index.js";
 
@@ -26,6 +26,25 @@ describe.each(providers)("verifyProvider() against the mock server as %s", (prov
         baseUrl: mock.url,
         statesUrl: `${mock.origin}/__mock/provider-states`,
         secret,
+        pactFiles: [shippedPactFor(provider)],
+      });
+      expect(output).toBeDefined();
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+describe.each(providers)("verifyProvider() with a v1a key against the mock server as %s (v1.1)", (provider) => {
+  it("re-signs each replay with the whsk_ it is given; a v1a-only provider holding the whpk_ passes every interaction", async () => {
+    const consumerKeys = await generateKeyPair();
+    const mock = await startMockServer({ as: provider, port: 0, verifyKey: consumerKeys.publicKey, log: () => {} });
+    try {
+      const output = await verifyProvider({
+        provider,
+        baseUrl: mock.url,
+        statesUrl: `${mock.origin}/__mock/provider-states`,
+        secret: consumerKeys.secretKey,
         pactFiles: [shippedPactFor(provider)],
       });
       expect(output).toBeDefined();
