@@ -27,7 +27,10 @@ async function openDatabase(): Promise<Database> {
     return fromPostgresJs(postgres(url, { prepare: false, onnotice: () => {} }));
   }
   const { PGlite } = await import("@electric-sql/pglite");
-  return fromPGlite(await PGlite.create(Deno.env.get("PGLITE_DIR") ?? "./.data/dobbletap"));
+  const dir = Deno.env.get("PGLITE_DIR") ?? "./.data/dobbletap";
+  // PGlite makes only the last folder of its path.
+  Deno.mkdirSync(dir, { recursive: true });
+  return fromPGlite(await PGlite.create(dir));
 }
 
 const db = await openDatabase();
