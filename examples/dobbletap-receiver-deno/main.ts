@@ -28,8 +28,9 @@ async function openDatabase(): Promise<Database> {
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const dir = Deno.env.get("PGLITE_DIR") ?? "./.data/dobbletap";
-  // PGlite makes only the last folder of its path.
-  Deno.mkdirSync(dir, { recursive: true });
+  // PGlite makes only the last folder of its path: make its parent.
+  const parent = dir.replace(/\/+[^/]+\/*$/, "");
+  if (parent !== "" && parent !== dir) Deno.mkdirSync(parent, { recursive: true });
   return fromPGlite(await PGlite.create(dir));
 }
 
