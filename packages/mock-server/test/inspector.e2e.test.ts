@@ -3,7 +3,7 @@
 // gets the duplicate answer, Accept changes the DTTracker mock's state, and an injected fault makes
 // the next delivery fail. Every step waits for the page to change, with a bound: a page that does
 // not update fails the test. Set UPDATE_SCREENSHOTS=1 to rewrite the README's screenshots.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { events } from "@dttracker-dobbletap/contracts";
@@ -26,8 +26,12 @@ let page: Page;
 beforeAll(async () => {
   dttracker = await startMockServer({ as: "dttracker", secret });
   dobbletap = await startMockServer({ as: "dobbletap", secret, dttrackerUrl: dttracker.url });
+  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install it with \`apt-get install chromium\` (bash .ci/run does this), or set CHROMIUM_PATH.`);
+  }
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
