@@ -228,9 +228,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const random = options.random ?? Math.random;
 
   // Due rows, oldest due first, that no other dispatcher holds (SKIP LOCKED), and that are not
-  // held back: behind an undelivered earlier event of their key (an offer awaiting its campaign
-  // does not hold its key: its campaign_created comes after it), or, for offer_sent, behind an
-  // undelivered campaign_created of its campaign. A claimed row's next_attempt_at is its lease expiry.
+  // held back: behind an undelivered earlier event of their key, or, for offer_sent, behind an
+  // undelivered campaign_created of its campaign. An offer waiting for its campaign never holds
+  // back that campaign's campaign_created (enqueued after it, or it would wait forever). A claimed
+  // row's next_attempt_at is its lease expiry.
   const claimSql = `
     WITH due AS (
       SELECT o.seq FROM ${s}.outbox o
@@ -238,7 +239,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         AND o.party = ANY (string_to_array($5::text, ','))
         AND (o.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM ${s}.outbox p
-          WHERE p.ordering_key = o.ordering_key AND p.seq < o.seq AND p.state IN ('pending', 'delivering') AND NOT p.awaiting_campaign))
+          WHERE p.ordering_key = o.ordering_key AND p.seq < o.seq AND p.state IN ('pending', 'delivering') AND NOT p.awaiting_campaign
+            AND NOT (o.event = 'campaign_created' AND p.event = 'offer_sent' AND p.campaign_id = o.campaign_id)))
         AND (o.event <> 'offer_sent' OR o.campaign_id IS NULL OR NOT EXISTS (
           SELECT 1 FROM ${s}.outbox c
           WHERE c.campaign_id = o.campaign_id AND c.event = 'campaign_created' AND c.state IN ('pending', 'delivering')))
