@@ -41,6 +41,15 @@ export function adminRoutes(as: MockParty): string[] {
   return routes;
 }
 
+/** A path segment decoded, or `undefined` for bad percent-encoding (`%E0%A4%A`). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 const DECISION = /^\/__mock\/offers\/([^/]+)\/(accept|decline)$/;
 
 /**
@@ -103,7 +112,9 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
         }
         const body = (await readJson(req)) as { reason?: unknown };
         const reason = typeof body.reason === "string" && body.reason.trim() !== "" ? body.reason.trim().slice(0, 500) : undefined;
-        const answer = await decide(decodeURIComponent(decision[1]!), decision[2] === "accept" ? "accepted" : "declined", reason);
+        const offerId = decodePathSegment(decision[1]!);
+        if (offerId === undefined) return sendError(res, 400, `The offer id in ${path} is not valid percent-encoding. Use the offer's UUID.`);
+        const answer = await decide(offerId, decision[2] === "accept" ? "accepted" : "declined", reason);
         return sendJson(res, answer.status, answer.body);
       }
       return sendError(res, 404, `No admin route ${method} ${path}. Routes:\n${adminRoutes(context.as).join("\n")}`);

@@ -17,6 +17,7 @@ export {
   type SendResult,
   type SyncStatus,
 } from "./client/create-client.js";
+export { MAX_ANSWER_BYTES } from "./client/read-answer.js";
 export { defaultRetryPolicy, type RetryPolicy } from "./client/retry.js";
 export { createMemoryRetryQueue, type MemoryRetryQueue, type QueuedDelivery, type RetryQueue } from "./client/retry-queue.js";
 export {
@@ -43,11 +44,16 @@ export {
   type HandlerContext,
   type HandlerResult,
   type RequestOutcome,
+  type TransactionalContext,
+  type TransactionalEventHandler,
+  type TransactionalWebhookHandlerOptions,
+  type TransactionalWebhookHandlers,
   type WebhookHandler,
   type WebhookHandlerOptions,
   type WebhookHandlers,
 } from "./receiver/create-webhook-handler.js";
-export { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./receiver/dedup-store.js";
+export type { Claim, ClaimOptions, DedupLease, DedupStore, StoredAnswer } from "./receiver/dedup-store.js";
+export { createMemoryDedupStore, MEMORY_DEDUP_MAX_ENTRIES, type MemoryDedupStoreOptions } from "./receiver/memory-dedup-store.js";
 export {
   createSigner,
   createVerifier,

@@ -32,3 +32,4 @@ export {
   type RunReport,
 } from "./dispatcher.js";
 export { nextDelayMs, retrySchedule } from "./schedule.js";
+export { postgresDedupStore, type PostgresDedupStore, type PostgresDedupStoreOptions } from "./dedup-store.js";

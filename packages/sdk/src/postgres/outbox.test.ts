@@ -110,7 +110,7 @@ describe.each(drivers)("createOutbox on %s", (driver) => {
     await expect(t.db.transaction((tx) => outbox.enqueue(tx, "campaign_created", data, { id: "42" }))).rejects.toThrow(/must be a UUID/);
     await expect(t.db.transaction((tx) => outbox.enqueue(tx, "campaign_created", data, { occurredAt: "yesterday" }))).rejects.toThrow(/occurredAt/);
     await expect(t.db.transaction((tx) => outbox.enqueue(tx, "campaign_created", data, { orderingKey: "" }))).rejects.toThrow(/orderingKey/);
-    await expect(t.db.transaction((tx) => outbox.enqueue(tx, "campaign_launched" as never, data))).rejects.toThrow(/not a contract event/);
+    await expect(t.db.transaction((tx) => outbox.enqueue(tx, "campaign_launched" as never, data as never))).rejects.toThrow(/not a contract event/);
     const noTx = await outbox.enqueue(undefined as never, "campaign_created", data).catch((e: unknown) => e);
     expect(isDatabaseError(noTx) && noTx.message).toMatch(/needs the transaction/);
   });

@@ -1,5 +1,5 @@
 import { SignatureError } from "../errors/signature-error.js";
-import { fromBase64 } from "./base64.js";
+import { fromCanonicalBase64 } from "./base64.js";
 import { headerOf, type HeadersLike } from "./headers.js";
 import { timingSafeEqual, type HmacKey } from "./hmac.js";
 import { keysOf, type CryptoOptions } from "./sign.js";
@@ -25,12 +25,15 @@ export interface WebhookVerifier {
   verify(headers: HeadersLike, body: string | Uint8Array): Promise<VerifiedDelivery>;
 }
 
-/** The `v1` MACs of a `webhook-signature` header; malformed entries are skipped. */
+/**
+ * The `v1` MACs of a `webhook-signature` header; malformed entries are skipped, and so are MACs not
+ * in canonical base64 (no `=` padding, a non-zero unused bit): the reference rejects those too.
+ */
 function candidatesOf(signature: string): Uint8Array[] {
   const candidates: Uint8Array[] = [];
   for (const part of signature.split(" ")) {
     if (!part.startsWith("v1,")) continue;
-    const mac = fromBase64(part.slice(3));
+    const mac = fromCanonicalBase64(part.slice(3));
     if (mac?.length === 32) candidates.push(mac);
   }
   return candidates;
