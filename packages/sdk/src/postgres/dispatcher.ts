@@ -433,7 +433,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         break;
       }
       const room = Math.min(concurrency - inFlight.size, limit - report.claimed);
-      if (room > 0 && changed) {
+      // Claims in batches (half the slots at least, unless nothing is in flight): every claim is a
+      // commit, and on a durable server a commit waits for the WAL flush.
+      const worthClaiming = room >= Math.min(Math.ceil(concurrency / 2), limit - report.claimed) || inFlight.size === 0;
+      if (room > 0 && changed && worthClaiming) {
         changed = false;
         const token = crypto.randomUUID();
         const clock = now();
