@@ -77,7 +77,7 @@ beforeAll(async () => {
   // Pact is an optional peer of the contracts package: the verify command needs it installed.
   execFileSync(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files.map((file) => `./tarballs/${file}`), "@pact-foundation/pact@17.1.2"],
+    ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files.map((file) => `./tarballs/${file}`), "@pact-foundation/pact@17.1.2", "@electric-sql/pglite@0.5.17"],
     { cwd: scratch, stdio: "pipe" },
   );
 
@@ -104,12 +104,16 @@ afterAll(async () => {
 
 /** What each TypeScript block must print, beyond exiting 0. */
 function expectOutput(code: string, stdout: string) {
-  if (code.includes("createDobbletapClient(")) {
+  if (code.includes("createDobbletapClient(") && !code.includes("createOutbox(")) {
     expect(stdout).toMatch(/campaign \{[^}]*synced: true/);
     expect(stdout).toMatch(/offer \{[^}]*status: ['"]offered['"]/);
   }
   if (code.includes("createWebhookHandler(")) expect(stdout).toMatch(/^probe 200 \{"success":true/m);
   if (code.includes("createDttrackerClient(")) expect(stdout).toMatch(/creators \{[^]*synced: \[/);
+  if (code.includes("createOutbox(")) {
+    expect(stdout).toMatch(/enqueued \{[^}]*retryQueued: true/);
+    expect(stdout).toMatch(/^outbox delivered \{.*"type":"offer".*"status":"offered"\}$/m);
+  }
 }
 
 describe("README TypeScript blocks, from the packed tarballs", () => {

@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS webhook_kit.outbox (
   ordering_key text,                                  -- same key: delivered in seq order
   campaign_id text,                                   -- the campaign the event is about, if any
   state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivering', 'delivered', 'dead')),
-  attempts integer NOT NULL DEFAULT 0,                -- attempts started (claims)
+  attempts integer NOT NULL DEFAULT 0,                -- attempts started, ever (numbers outbox_attempts)
+  tries integer NOT NULL DEFAULT 0,                   -- attempts since enqueue or the last replay (the schedule)
   -- pending: when the next attempt is due; delivering: when the lease expires and the row is reclaimed.
   next_attempt_at timestamptz NOT NULL,
   lease_token uuid,                                   -- the current claim; a stale dispatcher's writes are ignored

@@ -153,6 +153,8 @@ export interface SendResult<E extends EventName = EventName> {
   status?: number;
   /** How many requests were made. */
   attempts: number;
+  /** The last answer's `Retry-After` in milliseconds (seconds or an HTTP date, read at arrival), when it had one: a durable outbox schedules its next attempt no earlier. */
+  retryAfterMs?: number;
   /** Why it did not sync: a ContractError (the receiver's error answer), ContractViolationError (an invalid answer), TransportError or UnexpectedResponseError. */
   failure?: WebhookKitError;
   /**
@@ -396,6 +398,7 @@ export function createClient<P extends Party>(party: P, options: ClientOptions):
         eventId: id,
         syncStatus: { synced: false, error: { code: failure.code, message: failure.message }, retryQueued },
         ...(verdict.status !== undefined && { status: verdict.status }),
+        ...(verdict.retryAfterMs !== undefined && { retryAfterMs: verdict.retryAfterMs }),
         attempts: outcome.attempts,
         failure,
       };

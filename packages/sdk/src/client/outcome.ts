@@ -40,6 +40,8 @@ export type Verdict<E extends EventName> =
       retryable: boolean;
       /** The failure's code, known before the advice is. */
       code: string;
+      /** The answer's `Retry-After`, in ms from now, when it carried a readable one. */
+      retryAfterMs?: number;
       /** What went wrong, without the advice on what happens next. */
       message: string;
       /** Builds the failure with the full message (what went wrong + what to do). */
@@ -157,6 +159,7 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
           status,
           retryable,
           code,
+          ...(after !== undefined && { retryAfterMs: after }),
           message,
           fail: (full) => new ContractError(code, full, { status, source: "remote", ...(issues && { issues }) }),
         };
@@ -173,6 +176,7 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
         status,
         retryable,
         code: "UNEXPECTED_RESPONSE",
+        ...(after !== undefined && { retryAfterMs: after }),
         message: `${receiver} answered ${event} ${id} with HTTP ${status} and a body that is not a contract error answer (${kind}).${why}${waitNote}`,
         fail: (full) => new UnexpectedResponseError(status, full),
       };

@@ -1,7 +1,15 @@
 import { guardFor, WebhookKitError } from "../errors/webhook-kit-error.js";
 
-/** What went wrong setting up or migrating the kit's tables. */
-export type DatabaseErrorCode = "INVALID_DATABASE" | "MIGRATION_PERMISSION_DENIED" | "MIGRATION_FAILED" | "MIGRATIONS_NOT_FOUND";
+/** What went wrong with the kit's tables: set-up, migration, or an outbox operation. */
+export type DatabaseErrorCode =
+  | "INVALID_DATABASE"
+  | "MIGRATION_PERMISSION_DENIED"
+  | "MIGRATION_FAILED"
+  | "MIGRATIONS_NOT_FOUND"
+  /** An outbox operation on an event in the wrong state (e.g. replay of an event that is not dead). */
+  | "INVALID_STATE"
+  /** No outbox event with that id. */
+  | "NOT_FOUND";
 
 /**
  * A problem with the database handed to the kit: not one of the three adapters, missing

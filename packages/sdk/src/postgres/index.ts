@@ -11,4 +11,25 @@ export type { Database, Queryable, Row } from "./database.js";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate.js";
 export { readMigrationFiles, type MigrationFile } from "./migrations-files.js";
 export { DEFAULT_SCHEMA } from "./schema.js";
+export {
+  createOutbox,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type Outbox,
+  type OutboxAttempt,
+  type OutboxEventStatus,
+  type OutboxEventSummary,
+  type OutboxOptions,
+  type OutboxState,
+} from "./outbox.js";
+export {
+  createDispatcher,
+  type Dispatcher,
+  type DispatcherHooks,
+  type DispatcherOptions,
+  type DispatcherWorker,
+  type RunOnceOptions,
+  type RunReport,
+} from "./dispatcher.js";
+export { nextDelayMs, retrySchedule } from "./schedule.js";
 export { postgresDedupStore, type PostgresDedupStore, type PostgresDedupStoreOptions } from "./dedup-store.js";
