@@ -221,7 +221,7 @@ describe.each(drivers)("createDispatcher on %s", (driver) => {
     await d.runOnce();
     expect(seen.map((s) => (s as { name: string }).name).sort()).toEqual(["attempt", "attempt", "attempt", "dead", "delivered", "retry"]);
     const text = JSON.stringify(seen);
-    expect(text).not.toContain(dobbletap.mock.secret.slice(6));
+    expect(text).not.toContain(dobbletap.mock.secret!.slice(6));
     expect(text).not.toContain(campaign.campaign.brand.name);
     expect(text).not.toMatch(/webhook-signature|authorization/i);
   });

@@ -109,7 +109,7 @@ describe("the outbox on the real server, with dispatcher processes", () => {
     }
     // Latency keeps sends in flight, so the kill lands mid-request.
     await dobbletap.admin("POST", "/__mock/faults", { latencyMs: 30 });
-    const env = { DATABASE_URL: database.url, MOCK_URL: dobbletap.mock.url, MOCK_SECRET: dobbletap.mock.secret, CLOCK_SPEED: "1" };
+    const env = { DATABASE_URL: database.url, MOCK_URL: dobbletap.mock.url, MOCK_SECRET: dobbletap.mock.secret!, CLOCK_SPEED: "1" };
     const first = await startDispatcher("first", env);
     await waitFor("150 deliveries", async () => (await count("delivered")) >= 150, 60_000);
     first.kill("SIGKILL");
@@ -158,7 +158,7 @@ describe("the outbox on the real server, with dispatcher processes", () => {
     const env = {
       DATABASE_URL: database.url,
       MOCK_URL: dobbletap.mock.url,
-      MOCK_SECRET: dobbletap.mock.secret,
+      MOCK_SECRET: dobbletap.mock.secret!,
       // 1,000× faster: 5 min → 0.3 s, 2 h → 7 s.
       CLOCK_SPEED: "1000",
       CLOCK_START: String(Date.now()),
