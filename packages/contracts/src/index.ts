@@ -48,4 +48,5 @@ export {
   type ParseResult,
 } from "./parse.js";
 export { IsoDateTime, Money, Platform, Uuid, text } from "./primitives.js";
+export { pactEventIds } from "./pact/interactions.js";
 export { providerStates, type ProviderStateName } from "./provider-states.js";

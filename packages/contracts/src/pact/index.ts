@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { contractInteractions, participants, type ContractInteraction } from "./interactions.js";
+export { contractInteractions, pactEventIds, participants, type ContractInteraction } from "./interactions.js";
 export { matchersFor } from "./matchers.js";
 export { createResigningFilter, type ResignOptions } from "./resign.js";
 export { shippedPactDir, shippedPactFor, verifyProvider, type BrokerOptions, type VerifyProviderOptions } from "./verify.js";
