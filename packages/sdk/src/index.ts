@@ -47,7 +47,16 @@ export {
   type WebhookHandlerOptions,
   type WebhookHandlers,
 } from "./receiver/create-webhook-handler.js";
-export { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./receiver/dedup-store.js";
+export {
+  createProviderStates,
+  type ProviderStateCall,
+  type ProviderStateHandler,
+  type ProviderStateHandlers,
+  type ProviderStateKey,
+  type ProviderStatesOptions,
+  type ProviderStatesRoute,
+} from "./provider-states/create-provider-states.js";
+export { createMemoryDedupStore, type DedupStore, type MemoryDedupStore, type StoredAnswer } from "./receiver/dedup-store.js";
 export {
   createSigner,
   createVerifier,

@@ -62,6 +62,21 @@ export interface MemoryDedupStoreOptions {
   now?: () => number;
 }
 
+/**
+ * The in-process store: a {@link DedupStore} that can also forget an id (what
+ * `createProviderStates` needs to verify a deployment more than once).
+ *
+ * @example
+ * ```ts
+ * const dedupStore: MemoryDedupStore = createMemoryDedupStore();
+ * dedupStore.forget("e7e47000-0000-4000-8000-000000000001");
+ * ```
+ */
+export interface MemoryDedupStore extends DedupStore {
+  /** Forgets one id: its next delivery is processed again. */
+  forget(id: string): void;
+}
+
 interface Entry {
   answer: StoredAnswer;
   expiresAt: number;
@@ -77,7 +92,7 @@ interface Entry {
  * const handle = createWebhookHandler({ secrets, handlers, dedupStore: createMemoryDedupStore({ ttlMs: 3_600_000 }) });
  * ```
  */
-export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): DedupStore {
+export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): MemoryDedupStore {
   const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
   const maxEntries = options.maxEntries ?? 100_000;
   const now = options.now ?? Date.now;
@@ -115,6 +130,9 @@ export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): D
         const oldest = entries.keys().next();
         if (!oldest.done) entries.delete(oldest.value);
       }
+    },
+    forget(id) {
+      entries.delete(id);
     },
   };
 }
