@@ -49,4 +49,4 @@ export {
 } from "./parse.js";
 export { IsoDateTime, Money, Platform, Uuid, text } from "./primitives.js";
 export { pactEventIds } from "./pact/interactions.js";
-export { providerStates, type ProviderStateName } from "./provider-states.js";
+export { providerStates, providerStatesOf, type ProviderStateKey, type ProviderStateName } from "./provider-states.js";

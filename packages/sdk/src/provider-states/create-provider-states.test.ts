@@ -12,13 +12,11 @@ import { createProviderStates, type ProviderStateCall, type ProviderStateHandler
 function recordingHandlers() {
   const calls: Array<[string, ProviderStateCall]> = [];
   const record = (key: string) => (call: ProviderStateCall) => void calls.push([key, call]);
-  const handlers: ProviderStateHandlers = {
+  const handlers: ProviderStateHandlers<"dobbletap"> = {
     campaignExists: record("campaignExists"),
     campaignMissing: record("campaignMissing"),
     creatorExists: record("creatorExists"),
     offerExists: record("offerExists"),
-    offerPending: record("offerPending"),
-    offerMissing: record("offerMissing"),
   };
   return { calls, handlers };
 }
@@ -33,7 +31,7 @@ describe("createProviderStates()", () => {
   it("calls the handler of the named state with its params and action", async () => {
     const secret = generateSecret();
     const { calls, handlers } = recordingHandlers();
-    const route = createProviderStates({ enabled: true, secret, handlers });
+    const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers });
     const params = { campaignId: events.campaign_created.example.data.campaign.id };
     const response = await route(await signedPost(secret, { state: providerStates.campaignMissing, params, action: "setup" }));
     expect(response.status).toBe(200);
@@ -46,7 +44,7 @@ describe("createProviderStates()", () => {
   it("answers 404 to everything when not enabled, and calls no handler", async () => {
     const secret = generateSecret();
     const { calls, handlers } = recordingHandlers();
-    const route = createProviderStates({ enabled: false, secret, handlers });
+    const route = createProviderStates({ party: "dobbletap", enabled: false, secret, handlers });
     const response = await route(await signedPost(secret, { state: providerStates.campaignExists, action: "setup" }));
     expect(response.status).toBe(404);
     expect(calls).toEqual([]);
@@ -55,7 +53,7 @@ describe("createProviderStates()", () => {
   it("refuses an unsigned request or one signed with another secret with 401", async () => {
     const secret = generateSecret();
     const { calls, handlers } = recordingHandlers();
-    const route = createProviderStates({ enabled: true, secret, handlers });
+    const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers });
     const unsigned = await route(
       new Request("http://test.local/", { method: "POST", body: JSON.stringify({ state: providerStates.offerMissing }) }),
     );
@@ -68,18 +66,22 @@ describe("createProviderStates()", () => {
 
   it("answers an unknown state 400 naming the known ones, a bad action 400, a GET 405", async () => {
     const secret = generateSecret();
-    const route = createProviderStates({ enabled: true, secret, handlers: recordingHandlers().handlers });
+    const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers: recordingHandlers().handlers });
     const unknown = await route(await signedPost(secret, { state: "the moon is full" }));
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain(providerStates.campaignExists);
-    expect((await route(await signedPost(secret, { state: providerStates.offerMissing, action: "undo" }))).status).toBe(400);
+    expect((await route(await signedPost(secret, { state: providerStates.campaignExists, action: "undo" }))).status).toBe(400);
+    // A state of the other party's pact is not this receiver's to set up.
+    const other = await route(await signedPost(secret, { state: providerStates.offerPending }));
+    expect(other.status).toBe(400);
+    expect(await other.text()).toContain("not a state of the dobbletap pact");
     expect((await route(new Request("http://test.local/"))).status).toBe(405);
   });
 
   it("answers the empty state (the verifier's preflight) and the foreign-signature state with 200 and no handler call", async () => {
     const secret = generateSecret();
     const { calls, handlers } = recordingHandlers();
-    const route = createProviderStates({ enabled: true, secret, handlers });
+    const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers });
     expect((await route(await signedPost(secret, { state: "", action: "setup" }))).status).toBe(200);
     expect((await route(await signedPost(secret, { state: providerStates.foreignSignature }))).status).toBe(200);
     expect(calls).toEqual([]);
@@ -88,11 +90,11 @@ describe("createProviderStates()", () => {
   it("answers 500 with the handler's message when a handler throws", async () => {
     const secret = generateSecret();
     const { handlers } = recordingHandlers();
-    handlers.offerPending = () => {
+    handlers.offerExists = () => {
       throw new Error("relation creator_campaigns does not exist");
     };
-    const route = createProviderStates({ enabled: true, secret, handlers });
-    const response = await route(await signedPost(secret, { state: providerStates.offerPending }));
+    const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers });
+    const response = await route(await signedPost(secret, { state: providerStates.offerExists }));
     expect(response.status).toBe(500);
     expect(await response.text()).toContain("relation creator_campaigns does not exist");
   });
@@ -106,13 +108,13 @@ describe("createProviderStates()", () => {
     const otherId = crypto.randomUUID();
     remember(pactId!, "campaign_created");
     remember(otherId, "campaign_created");
-    const route = createProviderStates({ enabled: true, secret, handlers: recordingHandlers().handlers, dedupStore });
+    const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers: recordingHandlers().handlers, dedupStore });
     await route(await signedPost(secret, { state: providerStates.campaignMissing, action: "setup" }));
     expect(dedupStore.get(pactId!)).toBeUndefined();
     expect(dedupStore.get(otherId)).toBeDefined();
   });
 
   it("needs a secret", () => {
-    expect(() => createProviderStates({ enabled: true, secret: "", handlers: recordingHandlers().handlers })).toThrow(/secret/);
+    expect(() => createProviderStates({ party: "dobbletap", enabled: true, secret: "", handlers: recordingHandlers().handlers })).toThrow(/secret/);
   });
 });

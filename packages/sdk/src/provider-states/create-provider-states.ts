@@ -1,15 +1,13 @@
-import { pactEventIds, providerStates } from "@dttracker-dobbletap/contracts";
+import { pactEventIds, providerStates, providerStatesOf, type Party, type ProviderStateKey as StateKey } from "@dttracker-dobbletap/contracts";
 import { isSignatureError } from "../errors/index.js";
 import { createVerifier } from "../signing/index.js";
 
-/** The contract's provider states, by key (`campaignMissing`, …). */
-type StateKey = keyof typeof providerStates;
-
 /**
- * The states a provider sets up itself. `foreignSignature` is not among them: the verifier makes it
- * true by signing with another key, so a provider has nothing to do (the route answers it).
+ * The states party `P`'s provider sets up itself: those its pact uses, from the contracts package.
+ * `foreignSignature` is not among them: the verifier makes it true by signing with another key, so
+ * a provider has nothing to do (the route answers it).
  */
-export type ProviderStateKey = Exclude<StateKey, "foreignSignature">;
+export type ProviderStateKey<P extends Party = Party> = Exclude<(typeof providerStatesOf)[P][number], "foreignSignature">;
 
 /** What a state handler is given: the pact's params for it, and whether it is set up or torn down. */
 export interface ProviderStateCall {
@@ -23,18 +21,20 @@ export interface ProviderStateCall {
  */
 export type ProviderStateHandler = (call: ProviderStateCall) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
 
-/** One handler per state of the contract: a state added to the contract and missing here is a compile error. */
-export type ProviderStateHandlers = Record<ProviderStateKey, ProviderStateHandler>;
+/** One handler per state of party `P`'s pact: a state added to the contract and missing here is a compile error. */
+export type ProviderStateHandlers<P extends Party = Party> = Record<ProviderStateKey<P>, ProviderStateHandler>;
 
 /**
  * Options for {@link createProviderStates}.
  *
  * @example
  * ```ts
- * const options: ProviderStatesOptions = { enabled: false, secret: "whsec_…", handlers };
+ * const options: ProviderStatesOptions<"dttracker"> = { party: "dttracker", enabled: false, secret, handlers };
  * ```
  */
-export interface ProviderStatesOptions {
+export interface ProviderStatesOptions<P extends Party = Party> {
+  /** Whose receiver this is: `dobbletap` or `dttracker`; it decides which states are handled. */
+  party: P;
   /**
    * Must be `true` for the route to answer; otherwise every request gets 404 as if it did not exist.
    * Tie it to an environment variable set only on test deployments.
@@ -45,7 +45,7 @@ export interface ProviderStatesOptions {
    * signs the webhooks it replays (Standard Webhooks headers), so give it the receiver's secret(s).
    */
   secret: string | readonly string[];
-  handlers: ProviderStateHandlers;
+  handlers: ProviderStateHandlers<P>;
   /**
    * Where your receiver remembers processed event ids. Before each state is set up, the pacts' own
    * event ids ({@link pactEventIds}) are forgotten — only those — so verifying the same deployment
@@ -73,6 +73,7 @@ const refuse = (status: number, message: string) => answer(status, { error: { me
  * @example
  * ```ts
  * const states = createProviderStates({
+ *   party: "dobbletap",
  *   enabled: Deno.env.get("PACT_PROVIDER_STATES") === "on",
  *   secret: Deno.env.get("WEBHOOK_SECRET")!,
  *   dedupStore,
@@ -81,14 +82,13 @@ const refuse = (status: number, message: string) => answer(status, { error: { me
  *     campaignMissing: ({ params }) => db.campaigns.delete(params.campaignId),
  *     creatorExists: ({ params }) => db.creators.upsert(params.creatorId),
  *     offerExists: ({ params }) => db.offers.upsert(params),
- *     offerPending: ({ params }) => db.offers.upsert({ id: params.offerId, status: "offered" }),
- *     offerMissing: ({ params }) => db.offers.delete(params.offerId),
  *   },
  * });
  * Deno.serve((request) => new URL(request.url).pathname.endsWith("/__pact/states") ? states(request) : handle(request));
  * ```
  */
-export function createProviderStates(options: ProviderStatesOptions): ProviderStatesRoute {
+export function createProviderStates<P extends Party>(options: ProviderStatesOptions<P>): ProviderStatesRoute {
+  const handled = new Set<StateKey>(providerStatesOf[options.party]);
   const secrets = typeof options.secret === "string" ? [options.secret] : options.secret;
   if (secrets.length === 0 || secrets.some((secret) => !secret)) {
     throw new TypeError("createProviderStates needs the receiver's signing secret: the state-change requests are signed with it.");
@@ -128,8 +128,9 @@ export function createProviderStates(options: ProviderStatesOptions): ProviderSt
       return refuse(400, `Unknown provider state "${name.slice(0, 100)}". Known: ${Object.values(providerStates).join("; ")}.`);
     }
     if (key === "foreignSignature") return answer(200, {});
+    if (!handled.has(key)) return refuse(400, `"${name}" is not a state of the ${options.party} pact.`);
     try {
-      const injected = await options.handlers[key]({ params: params as Record<string, unknown>, action });
+      const injected = await (options.handlers as Record<string, ProviderStateHandler>)[key]!({ params: params as Record<string, unknown>, action });
       return answer(200, injected ?? {});
     } catch (error) {
       // A test-only route: the handler's own message is what the team needs to see.

@@ -1,0 +1,77 @@
+import { signedHeaders } from "./resign.js";
+
+/** What {@link preflight} checks before Pact starts. */
+export interface PreflightOptions {
+  baseUrl: string;
+  statesUrl?: string;
+  secret: string;
+  /** The environment variable the secret came from, for the messages. */
+  secretEnv: string;
+  timeoutMs: number;
+}
+
+/**
+ * Seconds-fast checks before Pact starts, so a setup mistake is one line naming the option to fix
+ * instead of minutes of failing replays: the key is well-formed, the base URL answers at all, the
+ * states URL answers a no-op state change (signed, as every state change is). Returns the problems
+ * found (empty when all is well).
+ *
+ * @example
+ * ```ts
+ * const problems = await preflight({ baseUrl, statesUrl, secret, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 });
+ * if (problems.length > 0) { console.error(problems.join("\n")); process.exit(2); }
+ * ```
+ */
+export async function preflight(options: PreflightOptions): Promise<string[]> {
+  const problems: string[] = [];
+  const keyProblem = checkKey(options.secret, options.secretEnv);
+  if (keyProblem) problems.push(keyProblem);
+  const base = await reach(options.baseUrl, { method: "GET" }, options.timeoutMs);
+  if (typeof base === "string") problems.push(`--base-url ${options.baseUrl}: ${base}. Start the provider or fix --base-url.`);
+  if (options.statesUrl && !keyProblem) {
+    const body = JSON.stringify({ state: "", params: {}, action: "setup" });
+    const headers = { "content-type": "application/json", ...signedHeaders(options.secret, crypto.randomUUID(), body) };
+    const states = await reach(options.statesUrl, { method: "POST", headers, body }, options.timeoutMs);
+    if (typeof states === "string") {
+      problems.push(`--states-url ${options.statesUrl}: ${states}. Start the provider or fix --states-url.`);
+    } else if (states.status === 401 || states.status === 403) {
+      problems.push(
+        `--states-url ${options.statesUrl} refused the signed state change (HTTP ${states.status}): the key in $${options.secretEnv} does not match the provider's.`,
+      );
+    } else if (!states.ok) {
+      problems.push(
+        `--states-url ${options.statesUrl} answered a no-op state change with HTTP ${states.status}: the states URL is not wired. Mount createProviderStates there, enabled on this deployment (it answers 404 when not enabled).`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The key's form only: `whsec_` followed by base64 of at least 24 bytes. */
+function checkKey(secret: string, env: string): string | undefined {
+  const raw = secret.startsWith("whsec_") ? secret.slice(6) : undefined;
+  if (raw === undefined) return `$${env} is not a signing secret: it must start with whsec_ (Standard Webhooks).`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, "base64").length < 24) {
+    return `$${env} is not a well-formed secret: whsec_ must be followed by base64 of at least 24 random bytes.`;
+  }
+  return undefined;
+}
+
+/** Any HTTP answer counts as reachable; a string says why there was none. */
+async function reach(url: string, init: RequestInit, timeoutMs: number): Promise<Response | string> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "not a URL";
+  }
+  try {
+    const response = await fetch(parsed, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    if ((error as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms (--timeout)`;
+    return `nothing answers (${cause ?? (error as Error).message})`;
+  }
+}
