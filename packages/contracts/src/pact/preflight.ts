@@ -70,7 +70,9 @@ async function reach(url: string, init: RequestInit, timeoutMs: number): Promise
     await response.body?.cancel();
     return response;
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    // undici wraps the socket error; with several addresses tried, it is an AggregateError.
+    const inner = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+    const cause = inner?.code ?? inner?.errors?.[0]?.code;
     if ((error as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms (--timeout)`;
     return `nothing answers (${cause ?? (error as Error).message})`;
   }
