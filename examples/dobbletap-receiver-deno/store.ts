@@ -4,8 +4,8 @@
  * returns the record it created or found, or throws a ContractError whose code the SDK turns into
  * the contract's HTTP answer (404, 409). In a real Edge Function these Maps are Postgres tables.
  */
-import { ContractError, duplicateResult, type WebhookHandlers } from "@dttracker-dobbletap/sdk";
-import type { Campaign, Creator, Offer } from "@dttracker-dobbletap/contracts";
+import { ContractError, duplicateResult, type ProviderStateHandlers, type WebhookHandlers } from "@dttracker-dobbletap/sdk";
+import { events, Offer as OfferSchema, type Campaign, type Creator, type Offer } from "@dttracker-dobbletap/contracts";
 
 type OfferStatus = "offered" | "accepted" | "declined" | "cancelled";
 
@@ -128,6 +128,45 @@ export function createHandlers(store: DobbletapStore): WebhookHandlers<
       store.offers.set(offer.id, { ...offer, status: "offered" });
       // Production failure #5: "ok" is not an answer. Name the record that now exists.
       return { type: "offer", id: offer.id, status: "offered" };
+    },
+  };
+}
+
+const text = (params: Record<string, unknown>, key: string) => {
+  const value = params[key];
+  if (typeof value !== "string") throw new Error(`params.${key} must be a string.`);
+  return value;
+};
+
+/**
+ * The provider states Dobbletap's pact uses, against this store (in the Edge Function, its tables).
+ * Mounted with createProviderStates, on test deployments only.
+ */
+export function providerStateHandlers(store: DobbletapStore): ProviderStateHandlers<"dobbletap"> {
+  // Teardown undoes only what would leak into the next interaction: the offer put in place.
+  return {
+    campaignExists: ({ params, action }) => {
+      if (action === "teardown") return;
+      const id = text(params, "campaignId");
+      store.campaigns.set(id, { ...events.campaign_created.example.data.campaign, id, status: "active" });
+      for (const key of store.cancelledAssignments.keys()) if (key.startsWith(`${id}:`)) store.cancelledAssignments.delete(key);
+    },
+    campaignMissing: ({ params, action }) => {
+      if (action === "teardown") return;
+      const id = text(params, "campaignId");
+      store.campaigns.delete(id);
+      // Its offers go with it: an offer for a campaign Dobbletap never saw cannot exist.
+      for (const [offerId, offer] of store.offers) if (offer.campaignId === id) store.offers.delete(offerId);
+    },
+    creatorExists: ({ params, action }) => {
+      if (action === "teardown") return;
+      const dobbletapId = text(params, "creatorId");
+      store.creators.set(dobbletapId, { dobbletapId, handle: text(params, "handle") });
+    },
+    offerExists: ({ params, action }) => {
+      const offer = OfferSchema.parse(params);
+      if (action === "teardown") return void store.offers.delete(offer.id);
+      store.offers.set(offer.id, { ...offer, status: "offered" });
     },
   };
 }
