@@ -157,7 +157,11 @@ export async function runVerification(options: VerifyProviderOptions): Promise<V
   const broker = options.broker;
   // pact-core reads the interaction filter from the environment only.
   const previousFilter = process.env.PACT_DESCRIPTION;
-  if (options.interaction) process.env.PACT_DESCRIPTION = descriptionFilter(options.interaction, pactFiles);
+  if (options.interaction) {
+    const description = descriptionFilter(options.interaction, pactFiles);
+    if (description === undefined) throw new VerificationSetupError(`No interaction matches --interaction "${options.interaction}".`);
+    process.env.PACT_DESCRIPTION = description;
+  }
   const verifier = new Verifier({
     provider: participants[options.provider],
     providerBaseUrl: options.baseUrl,
@@ -216,7 +220,7 @@ export async function runVerification(options: VerifyProviderOptions): Promise<V
 }
 
 /** The exact description to hand Pact (a regex there): the one interaction containing `text`. */
-function descriptionFilter(text: string, pactFiles: string[]): string {
+function descriptionFilter(text: string, pactFiles: string[]): string | undefined {
   const wanted = text.toLowerCase();
   const descriptions = new Set<string>();
   for (const file of pactFiles) {
@@ -225,7 +229,7 @@ function descriptionFilter(text: string, pactFiles: string[]): string {
   }
   const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // Broker pacts are not read here: pass the text on as Pact's own (regex) filter.
-  if (descriptions.size === 0) return pactFiles.length === 0 ? text : "\u0000no match\u0000";
+  if (descriptions.size === 0) return pactFiles.length === 0 ? text : undefined;
   return `^(?:${[...descriptions].map(escape).join("|")})$`;
 }
 
