@@ -11,10 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { contractInteractions, participants, type VerificationReport } from "@dttracker-dobbletap/contracts/pact";
-import { generateSecret } from "@dttracker-dobbletap/sdk";
+import { createProviderStates, createWebhookHandler, generateSecret } from "@dttracker-dobbletap/sdk";
+import { toNodeListener } from "@dttracker-dobbletap/sdk/node";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDttrackerServer } from "../examples/dttracker-receiver-node/server.js";
+import { createStore, creatorSyncHandlers, offerStatusHandlers } from "../examples/dttracker-receiver-node/store.js";
 import { runVerifyCli } from "./support/verify-cli.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -171,6 +173,34 @@ describe("dttracker-dobbletap-verify on mismatches: exit 1, told in plain words"
       expect(xml).toContain('<failure message="expected 200 success, got 200 success"');
     } finally {
       broken.server.close();
+    }
+  });
+
+  it("a provider-state handler that throws: its interactions fail with the handler's message, and a hint", async () => {
+    const boom = () => {
+      throw new Error("relation offers does not exist");
+    };
+    const store = createStore();
+    const states = toNodeListener(createProviderStates({ party: "dttracker", enabled: true, secret, handlers: { offerPending: boom, offerMissing: boom } }));
+    const sync = toNodeListener(createWebhookHandler({ secrets: secret, handlers: creatorSyncHandlers(store) }));
+    const decisions = toNodeListener(createWebhookHandler({ secrets: secret, handlers: offerStatusHandlers(store) }));
+    const server = createServer((request, response) => {
+      const path = request.url ?? "";
+      if (path.endsWith("/__pact/states")) return states(request, response);
+      return (path.endsWith("/creator-sync-from-dobbletap") ? sync : decisions)(request, response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/functions/v1`;
+      const run = await verify(["--base-url", url, "--states-url", `${url}/__pact/states`]);
+      expect(run.code).toBe(1);
+      // "never sent" would pass by luck (no offer exists anyway); its state failed, so it fails.
+      expect(run.stdout).toMatch(/^✗ offer_accepted for an offer DTTracker never sent/m);
+      expect(run.stdout).toContain(`The handler for "no offer exists" (setup) threw: relation offers does not exist`);
+      expect(run.stdout).toContain("provider state(s) could not be set up");
+      expect(run.stdout).toMatch(/^✓ creators_synced with a batch of creators/m);
+    } finally {
+      server.close();
     }
   });
 });

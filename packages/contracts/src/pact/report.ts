@@ -110,6 +110,11 @@ export interface ReportContext {
   statesUrl?: string;
   /** The environment variable the key was read from, for the wrong-key hint. */
   secretEnv?: string;
+  /**
+   * State changes that failed during the run, by state name. Pact replays an interaction even when
+   * its state could not be set up, so these are folded in here: such an interaction fails.
+   */
+  stateFailures?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -134,6 +139,26 @@ export function buildReport(json: PactVerifierJson, context: ReportContext): Ver
         ? mismatches.map(difference)
         : [result.mismatch?.message ?? "the verifier reported an error with no detail"];
     const expectedText = expected ? `${expected.status} ${expected.what}` : "";
+    const states = result.providerStates ?? [];
+    const stateErrors = states.flatMap((state) => {
+      const message = context.stateFailures?.get(state);
+      return message === undefined ? [] : [message];
+    });
+    if (stateErrors.length > 0) {
+      return {
+        description,
+        consumer: result.consumer ?? "",
+        provider: result.provider ?? "",
+        states,
+        sent: expected?.sent ?? "",
+        expected: expectedText,
+        got: passed ? expectedText : mismatches.length > 0 ? gotOf(mismatches, expected) : "no answer",
+        passed: false,
+        pending: result.pending ?? false,
+        differences: [...stateErrors, ...differences],
+        durationMs: parseDuration(result.duration),
+      };
+    }
     return {
       description,
       consumer: result.consumer ?? "",
@@ -169,6 +194,11 @@ function hintsFor(interactions: InteractionOutcome[], context: ReportContext): s
       `Every interaction was refused with 401: the key does not match the provider's. Set $${context.secretEnv ?? "WEBHOOK_SECRET"} to the secret the provider at ${context.baseUrl} verifies with.`,
     );
   }
+  if (context.stateFailures && context.stateFailures.size > 0) {
+    hints.push(
+      `${context.stateFailures.size} provider state(s) could not be set up (${[...context.stateFailures.keys()].join("; ")}): the message under each interaction is what the states URL answered; fix that state's handler.`,
+    );
+  }
   const withStates = interactions.filter((interaction) => interaction.states.length > 0 && !expects401(interaction));
   const without = interactions.filter((interaction) => interaction.states.length === 0);
   const stateFailures = failed.filter((interaction) => interaction.differences.some((text) => /state change|provider state/i.test(text)));
@@ -194,5 +224,7 @@ function hintsFor(interactions: InteractionOutcome[], context: ReportContext): s
  * ```
  */
 export function headline(interaction: InteractionOutcome): string {
-  return interaction.expected ? `expected ${interaction.expected}, got ${interaction.got}` : (interaction.differences[0] ?? "failed");
+  // A failure with the expected answer: its provider state could not be set up.
+  if (!interaction.expected || interaction.expected === interaction.got) return interaction.differences[0] ?? "failed";
+  return `expected ${interaction.expected}, got ${interaction.got}`;
 }

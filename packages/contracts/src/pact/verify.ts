@@ -106,7 +106,15 @@ async function postState(options: VerifyProviderOptions, state: string, params: 
     throw new Error(`Provider state change "${state}" (${action}) got no answer from ${statesUrl}: ${(error as Error).message}`);
   }
   if (!response.ok) {
-    const text = (await response.text()).slice(0, 300);
+    const raw = await response.text();
+    // createProviderStates answers { error: { message } }: show the message, not the JSON around it.
+    let text = raw.slice(0, 300);
+    try {
+      const message = (JSON.parse(raw) as { error?: { message?: unknown } }).error?.message;
+      if (typeof message === "string") text = message.slice(0, 300);
+    } catch {
+      // Not JSON: the raw text it is.
+    }
     throw new Error(`Provider state change "${state}" (${action}) failed at ${statesUrl} with HTTP ${response.status}: ${text}`);
   }
 }
@@ -138,17 +146,29 @@ export async function runVerification(options: VerifyProviderOptions): Promise<V
   }
   const pactFiles = options.broker ? [] : (options.pactFiles ?? [shippedPactFor(options.provider)]);
   const filter = createResigningFilter({ secret: options.secret, bearerToken: options.bearerToken });
+  // Pact replays an interaction even when its state change failed: remember them for the report.
+  const stateFailures = new Map<string, string>();
+  const change = async (state: string, params: unknown, action: "setup" | "teardown") => {
+    if (!options.statesUrl) return;
+    try {
+      await postState(options, state, params, action);
+    } catch (error) {
+      // The first failure (usually the setup) is the one that explains the interaction.
+      if (!stateFailures.has(state)) stateFailures.set(state, (error as Error).message);
+      throw error;
+    }
+  };
   const stateHandlers = Object.fromEntries(
     statesIn(pactFiles).map((state) => [
       state,
       {
         setup: async (params?: unknown) => {
           if (state === providerStates.foreignSignature) filter.useForeignSecretOnce();
-          if (options.statesUrl) await postState(options, state, params, "setup");
+          await change(state, params, "setup");
           return undefined;
         },
         teardown: async (params?: unknown) => {
-          if (options.statesUrl) await postState(options, state, params, "teardown");
+          await change(state, params, "teardown");
           return undefined;
         },
       },
@@ -207,6 +227,7 @@ export async function runVerification(options: VerifyProviderOptions): Promise<V
     baseUrl: options.baseUrl,
     statesUrl: options.statesUrl,
     secretEnv: options.secretEnv,
+    stateFailures,
   });
   if (report.interactions.length === 0) {
     const errors = (parsed.errors ?? []).map((e) => e.mismatch?.message ?? e.interaction).filter(Boolean);
