@@ -170,7 +170,7 @@ describe("dttracker-dobbletap-verify on mismatches: exit 1, told in plain words"
       expect(run.stdout).not.toContain("There were");
       const xml = readFileSync(file, "utf8");
       expect(XMLValidator.validate(xml)).toBe(true);
-      expect(xml).toContain('<failure message="expected 200 success, got 200 success"');
+      expect(xml).toContain('<failure message="$.result.status: expected accepted, got pending" type="ContractMismatch">');
     } finally {
       broken.server.close();
     }
