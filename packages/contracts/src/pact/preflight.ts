@@ -1,6 +1,13 @@
 import { signedHeaders } from "./resign.js";
 
-/** What {@link preflight} checks before Pact starts. */
+/**
+ * What {@link preflight} checks before Pact starts.
+ *
+ * @example
+ * ```ts
+ * const options: PreflightOptions = { baseUrl, statesUrl, secret, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 };
+ * ```
+ */
 export interface PreflightOptions {
   baseUrl: string;
   statesUrl?: string;

@@ -1,6 +1,14 @@
 import { contractInteractions } from "./interactions.js";
 
-/** One interaction's outcome, in plain words. */
+/**
+ * One interaction's outcome, in plain words.
+ *
+ * @example
+ * ```ts
+ * const outcome: InteractionOutcome = report.interactions[0]!;
+ * if (!outcome.passed) console.log(outcome.description, outcome.differences.join("; "));
+ * ```
+ */
 export interface InteractionOutcome {
   description: string;
   consumer: string;
@@ -21,7 +29,15 @@ export interface InteractionOutcome {
   durationMs?: number;
 }
 
-/** What a verification run found: one outcome per interaction, and hints for the patterns people hit. */
+/**
+ * What a verification run found: one outcome per interaction, and hints for the patterns people hit.
+ *
+ * @example
+ * ```ts
+ * const report: VerificationReport = await runVerification({ provider: "dttracker", baseUrl, secret });
+ * process.exitCode = report.passed ? 0 : 1;
+ * ```
+ */
 export interface VerificationReport {
   provider: string;
   baseUrl: string;
@@ -41,7 +57,14 @@ interface PactMismatch {
   message?: string;
 }
 
-/** The shape of pact_ffi's `pactffi_verifier_json` output, as far as it is read here. */
+/**
+ * The shape of pact_ffi's `pactffi_verifier_json` output, as far as it is read here.
+ *
+ * @example
+ * ```ts
+ * const json = JSON.parse(await verifier.verifyProvider()) as PactVerifierJson;
+ * ```
+ */
 export interface PactVerifierJson {
   result?: boolean;
   interactionResults?: Array<{
@@ -103,7 +126,14 @@ function parseDuration(text: string | undefined): number | undefined {
   return Number(match[1]) * (match[2] === "s" ? 1000 : 1);
 }
 
-/** Options for {@link buildReport}: who was verified, and how (for the hints). */
+/**
+ * Options for {@link buildReport}: who was verified, and how (for the hints).
+ *
+ * @example
+ * ```ts
+ * const context: ReportContext = { provider: "dobbletap", baseUrl, statesUrl, secretEnv: "WEBHOOK_SECRET" };
+ * ```
+ */
 export interface ReportContext {
   provider: string;
   baseUrl: string;
