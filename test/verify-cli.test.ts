@@ -138,6 +138,25 @@ describe("dttracker-dobbletap-verify on setup mistakes: exit 2 in seconds, namin
     expect(none.stderr).toContain("$NO_SUCH_VARIABLE_FOR_VERIFY, which is not set");
   });
 
+  it("a provider that never answers: --timeout bounds the wait", async () => {
+    // Accepts the connection, never answers: what a hung function or a black-holed port does.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/functions/v1`;
+      const run = await verify(["--base-url", url, "--timeout", "1000"]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`--base-url ${url}: no answer within 1000 ms (--timeout). Start the provider or fix --base-url.`);
+      expect(run.ms).toBeLessThan(5_000);
+      const bad = await verify(["--base-url", url, "--timeout", "soon"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("must be a positive whole number of milliseconds");
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
   it("a missing or unknown option", async () => {
     const missing = await verify([]);
     expect(missing.code).toBe(2);
