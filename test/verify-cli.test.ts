@@ -157,6 +157,17 @@ describe("dttracker-dobbletap-verify on setup mistakes: exit 2 in seconds, namin
     }
   });
 
+  it("an unreachable Pact Broker (--broker-url, $PACT_BROKER_TOKEN): the broker path reaches Pact, which names it", async () => {
+    const dead = new URL(await deadUrl()).origin;
+    const run = await verify(["--base-url", provider.url, "--states-url", statesUrl(), "--broker-url", dead], {
+      WEBHOOK_SECRET: secret,
+      PACT_BROKER_TOKEN: "made-up-broker-token",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`No pacts found for provider 'DTTracker' matching the given consumer version selectors in pact broker '${dead}'`);
+    expect(run.ms).toBeLessThan(15_000);
+  });
+
   it("a missing or unknown option", async () => {
     const missing = await verify([]);
     expect(missing.code).toBe(2);

@@ -188,12 +188,12 @@ export async function runVerification(options: VerifyProviderOptions): Promise<V
     ...(broker
       ? {
           pactBrokerUrl: broker.url,
-          pactBrokerToken: broker.token,
-          pactBrokerUsername: broker.username,
-          pactBrokerPassword: broker.password,
-          publishVerificationResult: broker.publish ?? false,
-          providerVersion: broker.providerVersion,
-          providerVersionBranch: broker.providerBranch,
+          // Pact refuses a token beside a username/password even when they are undefined: pass only what is set.
+          ...(broker.token ? { pactBrokerToken: broker.token } : {}),
+          ...(broker.username ? { pactBrokerUsername: broker.username, pactBrokerPassword: broker.password } : {}),
+          ...(broker.publish ? { publishVerificationResult: true } : {}),
+          ...(broker.providerVersion ? { providerVersion: broker.providerVersion } : {}),
+          ...(broker.providerBranch ? { providerVersionBranch: broker.providerBranch } : {}),
           consumerVersionSelectors: broker.consumerVersionSelectors ?? [{ mainBranch: true }, { deployedOrReleased: true }],
           enablePending: broker.enablePending ?? true,
           ...(broker.includeWipPactsSince ? { includeWipPactsSince: broker.includeWipPactsSince } : {}),
