@@ -3,7 +3,7 @@
  * side with its reference, prints one table with PASS/MISS per target, and writes bench/RESULTS.md.
  *
  * Usage: `pnpm bench` (everything, < 3 min on 2 cores), or `tsx bench/index.ts receiver sender` for
- * some groups (bundle, receiver, sender, mock, startup) against an existing build (printed only;
+ * some groups (bundle, receiver, sender, mock, startup, inbox) against an existing build (printed only;
  * RESULTS.md is written by full runs).
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +13,7 @@ import { describeMachine, loadAverage } from "./lib/machine.js";
 import { importDist, repoRoot, sdkDist } from "./lib/paths.js";
 import { renderTable } from "./lib/table.js";
 import type { Measurement } from "./lib/types.js";
+import { measureInbox } from "./inbox.js";
 import { measureMockServer } from "./mock-server.js";
 import { measureReceiver } from "./receiver.js";
 import { measureSender } from "./sender.js";
@@ -20,7 +21,7 @@ import { measureStartup } from "./startup.js";
 
 type Sdk = typeof import("../packages/sdk/src/index.js");
 
-const groups = ["bundle", "receiver", "sender", "mock", "startup"] as const;
+const groups = ["bundle", "receiver", "sender", "mock", "startup", "inbox"] as const;
 type Group = (typeof groups)[number];
 
 async function main(): Promise<void> {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     ["sender", () => measureSender({ rounds: 7, callsPerRound: 250 })],
     ["mock", () => measureMockServer({ rounds: 2, requestsPerRun: 10_000, connections: 10, secret })],
     ["startup", () => measureStartup({ runs: 7, secret })],
+    ["inbox", () => measureInbox({ rounds: 3, requestsPerRun: 6_000, secret })],
   ];
   const results: Measurement[] = [];
   for (const [group, measure] of steps) {

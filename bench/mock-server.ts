@@ -22,7 +22,7 @@ type Contracts = typeof import("../packages/contracts/src/index.js");
 
 const PATH = "/functions/v1/make-server-8061e72e/webhooks/dttracker";
 
-interface LoadResult {
+export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -32,14 +32,14 @@ interface LoadResult {
 }
 
 /** Signs `count` fresh deliveries now, before the clock starts (a signature is valid for 5 minutes). */
-function presign(example: OfferSentEnvelope, key: Buffer, count: number): Delivery[] {
+export function presign(example: OfferSentEnvelope, key: Buffer, count: number): Delivery[] {
   return Array.from({ length: count }, () => uniqueSignedDelivery(example, key));
 }
 
 type Delivery = ReturnType<typeof uniqueSignedDelivery>;
 
 /** Sends each delivery exactly once, over `connections` keep-alive connections. */
-function load(url: string, deliveries: Delivery[], connections: number): Promise<LoadResult> {
+export function load(url: string, deliveries: Delivery[], connections: number): Promise<LoadResult> {
   let next = 0;
   return new Promise((resolve, reject) => {
     autocannon(

@@ -50,7 +50,10 @@ export async function measureReceiver(options: { timeMs: number; rounds: number 
   const handle = sdk.createWebhookHandler({
     secrets: secret,
     // Forgets everything, so each call runs the handler instead of answering a duplicate.
-    dedupStore: { get: () => undefined, set: () => undefined },
+    dedupStore: {
+      transactional: false,
+      claim: async () => ({ status: "claimed", lease: { tx: undefined, complete: async () => {}, release: async () => {} } }),
+    },
     handlers: { offer_sent: (event) => ({ type: "offer", id: event.data.offer.id, status: "offered" }) },
   });
   const url = "http://127.0.0.1/functions/v1/make-server-8061e72e/webhooks/dttracker";

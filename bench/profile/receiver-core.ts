@@ -22,7 +22,10 @@ const verifier = sdk.createVerifier(secret);
 const accept = { accept: ["offer_sent" as const] };
 const handle = sdk.createWebhookHandler({
   secrets: secret,
-  dedupStore: { get: () => undefined, set: () => undefined },
+  dedupStore: {
+      transactional: false,
+      claim: async () => ({ status: "claimed", lease: { tx: undefined, complete: async () => {}, release: async () => {} } }),
+    },
   handlers: { offer_sent: (event) => ({ type: "offer", id: event.data.offer.id, status: "offered" }) },
 });
 

@@ -3,11 +3,18 @@
  * `supabase/functions/make-server-8061e72e/index.ts` would hold. Supabase serves the function at
  * `https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e`, so DTTracker posts to
  * `…/make-server-8061e72e/webhooks/dttracker`. Locally: `WEBHOOK_SECRET=… PORT=8000 deno task start`.
+ *
+ * State lives in Postgres, shared by every instance: `DATABASE_URL` (on Supabase, the function's
+ * `SUPABASE_DB_URL`) through postgres.js, or else a PGlite database in `./.data/dobbletap` (a file,
+ * so a restart keeps it). The SDK's postgresDedupStore remembers each delivery in the same
+ * transaction as the handler's rows (`transactional: true`).
+ *
  * On a test deployment, `PACT_PROVIDER_STATES=on` also mounts Pact's provider states at
  * `…/make-server-8061e72e/__pact/states` (signed requests only), for dttracker-dobbletap-verify.
  */
-import { createMemoryDedupStore, createProviderStates, createWebhookHandler } from "@dttracker-dobbletap/sdk";
-import { createHandlers, createStore, providerStateHandlers } from "./store.ts";
+import { createProviderStates, createWebhookHandler } from "@dttracker-dobbletap/sdk";
+import { fromPGlite, fromPostgresJs, migrate, postgresDedupStore, type Database } from "@dttracker-dobbletap/sdk/postgres";
+import { createHandlers, createTables, providerStateHandlers } from "./store.ts";
 
 const secret = Deno.env.get("WEBHOOK_SECRET");
 if (!secret) {
@@ -15,20 +22,35 @@ if (!secret) {
   Deno.exit(1);
 }
 
-const store = createStore();
-// In production this is a table shared by every instance; the provider states forget the pacts' ids in it.
-const dedupStore = createMemoryDedupStore();
+async function openDatabase(): Promise<Database> {
+  const url = Deno.env.get("DATABASE_URL") ?? Deno.env.get("SUPABASE_DB_URL");
+  if (url) {
+    const { default: postgres } = await import("postgres");
+    // prepare: false works through Supabase's transaction pooler (port 6543) too.
+    return fromPostgresJs(postgres(url, { prepare: false, onnotice: () => {} }));
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  return fromPGlite(await PGlite.create(Deno.env.get("PGLITE_DIR") ?? "./.data/dobbletap"));
+}
+
+const db = await openDatabase();
+await migrate(db); // the SDK's tables (webhook_kit.inbox, …); idempotent
+await createTables(db); // Dobbletap's own tables
+const dedupStore = postgresDedupStore({ db });
+// Refused (404) unless enabled, and (401) unless signed with the receiver's key: safe to ship.
 const states = createProviderStates({
   party: "dobbletap",
   enabled: Deno.env.get("PACT_PROVIDER_STATES") === "on",
   secret,
   dedupStore,
-  handlers: providerStateHandlers(store),
+  handlers: providerStateHandlers(db),
 });
 const handle = createWebhookHandler({
   secrets: secret,
-  handlers: createHandlers(store),
   dedupStore,
+  transactional: true,
+  endpoint: "dobbletap.webhooks",
+  handlers: createHandlers(),
   // One line per delivery: event, id, outcome. Never the body, the headers or the secret.
   onOutcome: ({ event, id, status, code, duplicate, ms }) =>
     console.log(`${event ?? "-"} ${id ?? "-"} → ${status}${code ? ` ${code}` : ""}${duplicate ? " (duplicate)" : ""} ${ms.toFixed(1)} ms`),

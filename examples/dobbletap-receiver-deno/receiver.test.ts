@@ -13,14 +13,18 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { events } from "@dttracker-dobbletap/contracts";
 import { createDobbletapClient, generateSecret } from "@dttracker-dobbletap/sdk";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runVerifyCli } from "../../test/support/verify-cli.js";
+import { createTestDatabase } from "../../test/support/postgres.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = (name: string) => join(here, "node_modules", ".bin", name);
 const secret = generateSecret();
 
 let deno: ChildProcess | undefined;
+let database: { url: string; drop(): Promise<void> };
+let pool: pg.Pool;
 let baseUrl = "";
 let denoOutput = "";
 
@@ -65,17 +69,20 @@ beforeAll(async () => {
   const sdkDist = join(here, "node_modules", "@dttracker-dobbletap", "sdk", "dist", "index.js");
   if (!existsSync(sdkDist)) throw new Error('Deno loads the SDK\'s built dist: run `pnpm --filter "./packages/*" build` first.');
 
+  // A real server here (Supabase's case); without DATABASE_URL main.ts uses a PGlite file.
+  database = await createTestDatabase("dobbletap");
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
   deno = spawn(
     // The npm package's shim: it puts the platform binary in place on first use (its postinstall is
     // disabled). It runs in its own process group, so afterAll ends the shim and Deno together.
     join(here, "node_modules", ".bin", "deno"),
-    ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env=WEBHOOK_SECRET,PORT,PACT_PROVIDER_STATES", "main.ts"],
+    ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--allow-sys", "main.ts"],
     {
       cwd: here,
       // Its own process group, so afterAll can end it and anything it started in one signal.
       detached: true,
       // PORT=0: the OS picks a free port and onListen prints it, so parallel runs never collide.
-      env: { ...process.env, WEBHOOK_SECRET: secret, PORT: "0", PACT_PROVIDER_STATES: "on", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      env: { ...process.env, WEBHOOK_SECRET: secret, DATABASE_URL: database.url, PORT: "0", PACT_PROVIDER_STATES: "on", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -96,11 +103,14 @@ beforeAll(async () => {
 }, 20_000);
 
 afterAll(async () => {
-  if (deno?.pid === undefined || deno.exitCode !== null) return;
-  const exited = new Promise((resolve) => deno!.once("exit", resolve));
-  process.kill(-deno.pid, "SIGTERM");
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
-  if (deno.exitCode === null && deno.signalCode === null) process.kill(-deno.pid, "SIGKILL");
+  if (deno?.pid !== undefined && deno.exitCode === null) {
+    const exited = new Promise((resolve) => deno!.once("exit", resolve));
+    process.kill(-deno.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    if (deno.exitCode === null && deno.signalCode === null) process.kill(-deno.pid, "SIGKILL");
+  }
+  await pool?.end();
+  await database?.drop();
 });
 
 describe("Dobbletap receiver (Deno.serve) driven by the mock server's trigger", () => {
@@ -135,10 +145,36 @@ describe("Dobbletap receiver (Deno.serve) driven by the SDK sender", () => {
     expect(published.syncStatus.synced).toBe(true);
   });
 
-  it("offerSent for a synced campaign → synced, result { type: offer, status: offered }", async () => {
-    const sent = await dobbletap().offerSent({ offer: offer() });
+  it("offerSent for a synced campaign → synced, result { type: offer, status: offered }, one creator_campaigns row", async () => {
+    const made = offer();
+    const sent = await dobbletap().offerSent({ offer: made });
     expect(sent.syncStatus).toEqual({ synced: true, error: null, retryQueued: false });
     expect(sent.result).toMatchObject({ type: "offer", status: "offered" });
+    const rows = await pool.query("SELECT status FROM creator_campaigns WHERE offer_id = $1", [made.id]);
+    expect(rows.rows).toEqual([{ status: "offered" }]);
+  });
+
+  it("one offer_sent delivered 10× at once (same webhook-id): one offer row, ten answers naming it", async () => {
+    const made = offer();
+    const id = crypto.randomUUID();
+    const sent = await Promise.all(Array.from({ length: 10 }, () => dobbletap().send("offer_sent", { offer: made }, { id })));
+    expect(sent.map((each) => each.syncStatus.synced)).toEqual(Array(10).fill(true));
+    for (const each of sent) expect(each.result).toEqual({ type: "offer", id: made.id, status: "offered" });
+    const rows = await pool.query("SELECT count(*)::int AS n FROM creator_campaigns WHERE offer_id = $1", [made.id]);
+    expect(rows.rows[0].n).toBe(1);
+    const remembered = await pool.query("SELECT count(*)::int AS n FROM webhook_kit.inbox WHERE id = $1", [id]);
+    expect(remembered.rows[0].n).toBe(1);
+  });
+
+  it("offerSent for an unknown campaign: 404 and nothing remembered, so the retry after campaign_created succeeds", async () => {
+    const client = dobbletap();
+    const campaign = { ...events.campaign_created.example.data.campaign, id: crypto.randomUUID() };
+    const made = { ...offer(), campaignId: campaign.id };
+    const id = crypto.randomUUID();
+    expect((await client.send("offer_sent", { offer: made }, { id })).status).toBe(404);
+    expect((await client.campaignCreated({ campaign })).success).toBe(true);
+    const retried = await client.send("offer_sent", { offer: made }, { id });
+    expect([retried.syncStatus.synced, retried.duplicate]).toEqual([true, false]);
   });
 
   it("offerSent with the same offer under a new envelope id → the existing record, duplicate: true", async () => {

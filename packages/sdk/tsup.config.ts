@@ -1,13 +1,15 @@
 import { defineConfig, type Options } from "tsup";
 
 const shared: Options = {
-  entry: ["src/index.ts", "src/node.ts"],
+  entry: { index: "src/index.ts", node: "src/node.ts", postgres: "src/postgres/index.ts" },
   dts: true,
   sourcemap: true,
   target: "es2022",
   platform: "neutral",
   // node: builtins are only reached through the ./node entry or process.getBuiltinModule.
   external: [/^node:/],
+  // The CJS build gets import.meta.url (migrate() finds ../migrations/ beside dist with it).
+  shims: true,
 };
 
 export default defineConfig([

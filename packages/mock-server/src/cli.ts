@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { eventNames, isEventName } from "@dttracker-dobbletap/contracts";
 import { createSigner } from "@dttracker-dobbletap/sdk";
 import { createLineWriter } from "./log.js";
+import { openPersistence, type MockPersistence } from "./persistence.js";
 import { readSeedFile, SeedError, type MockParty } from "./seed.js";
 import { defaultBase, defaultPort, startMockServer } from "./server.js";
 import { trigger, TriggerInputError } from "./trigger.js";
@@ -48,6 +49,8 @@ interface ServeFlags {
   dttrackerUrl?: string;
   verifySignatures: boolean;
   quiet?: boolean;
+  dataDir?: string;
+  databaseUrl?: string;
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -56,8 +59,17 @@ async function serve(flags: ServeFlags): Promise<void> {
     if (flags.as !== "dobbletap") fail("--dttracker-url is for --as dobbletap (where the creator's accept/decline events go).");
     if (!URL.canParse(flags.dttrackerUrl)) fail(`--dttracker-url "${flags.dttrackerUrl}" is not a URL (e.g. http://127.0.0.1:4011/functions/v1).`);
   }
+  if (flags.dataDir !== undefined && flags.databaseUrl !== undefined) fail("Give --data-dir (PGlite in that folder) or --database-url, not both.");
+  if (flags.databaseUrl !== undefined && !URL.canParse(flags.databaseUrl)) fail("--database-url is not a URL (e.g. postgres://user@127.0.0.1:5432/mock).");
+  let persistence: MockPersistence | undefined;
+  if (flags.dataDir !== undefined || flags.databaseUrl !== undefined) {
+    persistence = await openPersistence({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl }).catch((error: Error) =>
+      fail(`Could not open the state database (${error.name}): check --data-dir / --database-url.`),
+    );
+  }
   const write = createLineWriter((chunk) => process.stdout.write(chunk));
   const mock = await startMockServer({
+    persistence,
     as: flags.as,
     base: flags.base ?? defaultBase[flags.as],
     port: flags.port ?? defaultPort[flags.as],
@@ -88,6 +100,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   out(`Admin routes (no signature), under ${mock.origin}:`);
   for (const route of mock.adminRoutes) out(`  ${route}`);
   out(`State: ${seed ? `seed file ${flags.seed}` : flags.empty ? "empty" : "demo seed"} (${mock.state.summary()})`);
+  out(`Kept in: ${persistence ? `${persistence.description} (survives a restart; a saved state replaces the seed)` : "memory (lost on exit; --data-dir or --database-url keeps it)"}`);
   if (flags.as === "dobbletap" && flags.dttrackerUrl) out(`Offer decisions go to DTTracker at ${flags.dttrackerUrl}`);
   out("");
 
@@ -95,7 +108,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   const stop = () => {
     if (closing) return;
     closing = true;
-    void mock.close().then(() => process.exit(0));
+    void mock
+      .close()
+      .then(() => persistence?.close())
+      .then(() => process.exit(0));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -147,6 +163,8 @@ const program = new Command("mock-server")
   .option("--dttracker-url <url>", "as dobbletap: DTTracker's functions base URL, where accept/decline events go")
   .option("--no-verify-signatures", "accept unsigned requests (for tools that cannot sign; never in production)")
   .option("--quiet", "no per-request log lines")
+  .option("--data-dir <dir>", "keep the state and remembered deliveries in a PGlite database in this folder (survives a restart)")
+  .option("--database-url <url>", "keep the state and remembered deliveries in this PostgreSQL database instead")
   .action((flags: ServeFlags) => serve(flags));
 
 program

@@ -32,3 +32,4 @@ export { FaultInjector, parseFaultConfig, FaultConfigError, type Fault, type Fau
 export { applyProviderState, providerStateNames, ProviderStateError, type ProviderStateRequest } from "./provider-states.js";
 export { trigger, exampleEnvelope, TriggerInputError, type TriggerOptions, type TriggerReport } from "./trigger.js";
 export { EventLog, formatLine, type ReceivedEvent } from "./log.js";
+export { openPersistence, type MockPersistence, type PersistenceOptions } from "./persistence.js";

@@ -12,6 +12,7 @@ import {
 import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node";
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
+import type { PostgresDedupStore, Queryable } from "@dttracker-dobbletap/sdk/postgres";
 
 /** One webhook route the mock serves. */
 export interface WebhookRoute {
@@ -43,6 +44,7 @@ export function createWebhookRoutes(
   state: MockState,
   signatures: SignatureMode,
   onOutcome: (path: string, outcome: RequestOutcome) => void,
+  persist?: RoutePersistence,
 ): WebhookRoute[] {
   // With verification off, requests are signed with a secret only this process holds.
   const secret = signatures.verify ? signatures.secret : generateSecret();
@@ -52,17 +54,43 @@ export function createWebhookRoutes(
     if (endpoints[endpoint].receiver !== as) continue;
     const path = base + endpoints[endpoint].path;
     const accepted = eventsAt(endpoint) as EventName[];
-    const handlers = Object.fromEntries(accepted.map((name) => [name, applyTo(state)]));
-    const handle = createWebhookHandler({
-      secrets: secret,
-      endpoint,
-      handlers: handlers as never,
-      onOutcome: (outcome) => onOutcome(path, outcome),
-    });
+    const apply = applyTo(state);
+    const handle =
+      persist === undefined
+        ? createWebhookHandler({
+            secrets: secret,
+            endpoint,
+            handlers: Object.fromEntries(accepted.map((name) => [name, apply])) as never,
+            onOutcome: (outcome) => onOutcome(path, outcome),
+          })
+        : createWebhookHandler({
+            secrets: secret,
+            endpoint,
+            // The state's snapshot commits with the delivery's remembered answer (persistence.ts).
+            dedupStore: persist.dedupStore,
+            transactional: true,
+            handlers: Object.fromEntries(
+              accepted.map((name) => [
+                name,
+                async (event: Parameters<typeof apply>[0], { tx }: { tx: Queryable }) => {
+                  const result = apply(event);
+                  await persist.save(tx);
+                  return result;
+                },
+              ]),
+            ) as never,
+            onOutcome: (outcome) => onOutcome(path, outcome),
+          });
     const web = signatures.verify ? handle : resigning(handle, signer, signatures.foreignOnce);
     routes.push({ path, endpoint, events: accepted, listener: toNodeListener(web) });
   }
   return routes;
+}
+
+/** A persisted mock's receivers: its shared dedup store, and the save of the state in a delivery's transaction. */
+export interface RoutePersistence {
+  dedupStore: PostgresDedupStore;
+  save(tx: Queryable): Promise<void>;
 }
 
 /** The one handler every event gets: apply to the state, answer with its outcome. */

@@ -9,6 +9,7 @@ import { sendError, sendJson } from "./http.js";
 import { EventLog, formatLine, type ReceivedEvent } from "./log.js";
 import { createWebhookRoutes, type WebhookRoute } from "./receivers.js";
 import { demoSeed, type MockParty } from "./seed.js";
+import type { MockPersistence } from "./persistence.js";
 import { MockState, type MockSeed } from "./state.js";
 
 /**
@@ -58,6 +59,11 @@ export interface MockServerOptions {
   log?: ((line: string) => void) | false;
   /** How many requests `GET /__mock/events` keeps. Default 10 000. */
   eventLogCapacity?: number;
+  /**
+   * Keep the state and the remembered deliveries in Postgres or PGlite (`openPersistence`), so they
+   * survive a restart: the saved state is loaded instead of the seed. Default: in memory.
+   */
+  persistence?: MockPersistence;
 }
 
 /** A running mock server. */
@@ -110,7 +116,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const seed = (): MockSeed => options.seed ?? (options.empty ? {} : demoSeed(as));
   const log = options.log || undefined;
 
-  const state = new MockState(seed());
+  const persistence = options.persistence;
+  const saved = persistence ? await persistence.load(as) : undefined;
+  const state = new MockState(saved ?? seed());
+  const persist = persistence && {
+    dedupStore: persistence.dedupStore,
+    save: (tx: Parameters<MockPersistence["save"]>[2]) => persistence.save(as, state.snapshot(), tx),
+  };
   const faults = new FaultInjector();
   const events = new EventLog(options.eventLogCapacity);
   let foreignPending = false;
@@ -147,6 +159,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             },
           },
       onOutcome,
+      persist,
     );
     receivers.clear();
     for (const route of routes) receivers.set(route.path, route.listener);
@@ -163,8 +176,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     resetState(empty = false) {
       state.load(empty ? {} : seed());
       buildRoutes();
+      if (persistence) void persistence.forgetDeliveries().catch(() => {});
     },
-    forgetDeliveries: buildRoutes,
+    forgetDeliveries() {
+      buildRoutes();
+      if (persistence) void persistence.forgetDeliveries().catch(() => {});
+    },
     refuseNextSignature() {
       if (!verifySignatures) foreignPending = true;
     },
@@ -180,7 +197,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       if (fault === undefined) return receiver(req, res);
       return void injectFault(fault, req, res, path, receiver, record);
     }
-    if (path === "/__mock" || path.startsWith("/__mock/")) return void admin(req, res, path);
+    if (path === "/__mock" || path.startsWith("/__mock/")) {
+      // Admin changes (reset, seed, decisions) are saved once answered.
+      if (persistence && req.method !== "GET") res.once("finish", () => void persistence.save(as, state.snapshot()).catch(() => {}));
+      return void admin(req, res, path);
+    }
     req.resume();
     const known = routes.map((route) => `POST ${route.path}`).join(", ");
     sendError(res, 404, `No route ${req.method} ${path}. This mock plays ${as}: ${known}; admin under /__mock/.`);

@@ -43,6 +43,10 @@ export {
   type HandlerContext,
   type HandlerResult,
   type RequestOutcome,
+  type TransactionalContext,
+  type TransactionalEventHandler,
+  type TransactionalWebhookHandlerOptions,
+  type TransactionalWebhookHandlers,
   type WebhookHandler,
   type WebhookHandlerOptions,
   type WebhookHandlers,
@@ -56,7 +60,13 @@ export {
   type ProviderStatesOptions,
   type ProviderStatesRoute,
 } from "./provider-states/create-provider-states.js";
-export { createMemoryDedupStore, type DedupStore, type MemoryDedupStore, type StoredAnswer } from "./receiver/dedup-store.js";
+export type { Claim, ClaimOptions, DedupLease, DedupStore, StoredAnswer } from "./receiver/dedup-store.js";
+export {
+  createMemoryDedupStore,
+  MEMORY_DEDUP_MAX_ENTRIES,
+  type MemoryDedupStore,
+  type MemoryDedupStoreOptions,
+} from "./receiver/memory-dedup-store.js";
 export {
   createSigner,
   createVerifier,

@@ -6,7 +6,7 @@
 import { events, pactEventIds, providerStates, type EventName } from "@dttracker-dobbletap/contracts";
 import { describe, expect, it } from "vitest";
 import { createSigner, generateSecret } from "../signing/index.js";
-import { createMemoryDedupStore } from "../receiver/dedup-store.js";
+import { createMemoryDedupStore } from "../receiver/memory-dedup-store.js";
 import { createProviderStates, type ProviderStateCall, type ProviderStateHandlers } from "./create-provider-states.js";
 
 function recordingHandlers() {
@@ -102,16 +102,24 @@ describe("createProviderStates()", () => {
   it("forgets the pacts' event ids in the dedup store before each setup, and no other id", async () => {
     const secret = generateSecret();
     const dedupStore = createMemoryDedupStore();
-    const remember = (id: string, event: EventName) =>
-      dedupStore.set(id, { event, body: { success: true, eventId: id, result: { type: "campaign", id, status: "active" } } as never });
+    const remember = async (id: string, event: EventName) => {
+      const claim = await dedupStore.claim(id, { waitMs: 0, leaseMs: 1_000 });
+      if (claim.status !== "claimed") throw new Error(`could not claim ${id}`);
+      await claim.lease.complete({ event, digest: "test", body: { success: true, eventId: id, result: { type: "campaign", id, status: "active" } } as never });
+    };
+    const isRemembered = async (id: string) => {
+      const claim = await dedupStore.claim(id, { waitMs: 0, leaseMs: 1_000 });
+      if (claim.status === "claimed") await claim.lease.release();
+      return claim.status === "done";
+    };
     const [pactId] = pactEventIds();
     const otherId = crypto.randomUUID();
-    remember(pactId!, "campaign_created");
-    remember(otherId, "campaign_created");
+    await remember(pactId!, "campaign_created");
+    await remember(otherId, "campaign_created");
     const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers: recordingHandlers().handlers, dedupStore });
     await route(await signedPost(secret, { state: providerStates.campaignMissing, action: "setup" }));
-    expect(dedupStore.get(pactId!)).toBeUndefined();
-    expect(dedupStore.get(otherId)).toBeDefined();
+    expect(await isRemembered(pactId!)).toBe(false);
+    expect(await isRemembered(otherId)).toBe(true);
   });
 
   it("needs a secret", () => {

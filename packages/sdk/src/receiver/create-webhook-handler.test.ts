@@ -22,7 +22,8 @@ import {
   type WebhookHandlerOptions,
   type WebhookHandlers,
 } from "./create-webhook-handler.js";
-import { createMemoryDedupStore, type DedupStore } from "./dedup-store.js";
+import type { Claim, DedupStore, StoredAnswer } from "./dedup-store.js";
+import { createMemoryDedupStore } from "./memory-dedup-store.js";
 
 const nowMs = Date.UTC(2026, 1, 8, 10, 15);
 const secret = generateSecret();
@@ -473,13 +474,30 @@ describe("createWebhookHandler(...) idempotency", () => {
     await expectError(await handle(await signed(JSON.stringify(cancel))), "INVALID_STATE");
   });
 
-  it("createWebhookHandler({ dedupStore }) uses an async store and answers 500 when it fails to read", async () => {
-    const seen = new Map<string, unknown>();
+  it("createWebhookHandler({ dedupStore }) uses the store's claim/complete/release, and answers 500 when the claim fails", async () => {
+    const seen = new Map<string, StoredAnswer>();
+    const released: string[] = [];
     const store: DedupStore = {
-      get: async (id) => seen.get(id) as never,
-      set: async (id, stored) => void seen.set(id, stored),
+      transactional: false,
+      claim: async (id): Promise<Claim> => {
+        const found = seen.get(id);
+        if (found) return { status: "done", answer: found };
+        return {
+          status: "claimed",
+          lease: { tx: undefined, complete: async (stored) => void seen.set(id, stored), release: async () => void released.push(id) },
+        };
+      },
     };
-    const handle = receiver({ offer_sent: () => results.offer_sent }, { dedupStore: store });
+    let fail = false;
+    const handle = receiver(
+      {
+        offer_sent: () => {
+          if (fail) throw new ContractError("CAMPAIGN_NOT_FOUND", "not yet");
+          return results.offer_sent;
+        },
+      },
+      { dedupStore: store },
+    );
     expect((await handle(await signed(offerBody()))).status).toBe(200);
     expect(seen.get(events.offer_sent.example.id)).toEqual({
       event: "offer_sent",
@@ -487,24 +505,141 @@ describe("createWebhookHandler(...) idempotency", () => {
       digest: expect.any(String),
     });
     expect((await answer(await handle(await signed(offerBody())))).body.duplicate).toBe(true);
+    fail = true;
+    await expectError(await handle(await signed(offerWithId(crypto.randomUUID()))), "CAMPAIGN_NOT_FOUND");
+    expect(released).toHaveLength(1);
 
     const onError = vi.fn();
     const broken = receiver(
       { offer_sent: () => results.offer_sent },
-      { onError, dedupStore: { get: () => Promise.reject(new Error("store down")), set: () => {} } },
+      { onError, dedupStore: { transactional: false, claim: () => Promise.reject(new Error("store down")) } },
     );
     await expectError(await broken(await signed(offerBody())), "INTERNAL");
     expect(onError).toHaveBeenCalledTimes(1);
   });
 
-  it("createWebhookHandler({ dedupStore }) still answers 200 when remembering fails, and reports it", async () => {
-    const onError = vi.fn();
-    const handle = receiver(
-      { offer_sent: () => results.offer_sent },
-      { onError, dedupStore: { get: () => undefined, set: () => Promise.reject(new Error("store down")) } },
+  it("createWebhookHandler({ dedupStore }) refuses a v0 get/set store: it cannot stop concurrent copies", () => {
+    expect(() => receiver({ offer_sent: () => results.offer_sent }, { dedupStore: { get: () => undefined, set: () => {} } as never })).toThrow(
+      /claim/,
     );
+  });
+
+  it("createWebhookHandler({ dedupStore }) still answers 200 when remembering fails (not transactional), and reports it", async () => {
+    const onError = vi.fn();
+    const store: DedupStore = {
+      transactional: false,
+      claim: async () => ({
+        status: "claimed",
+        lease: { tx: undefined, complete: () => Promise.reject(new Error("store down")), release: async () => {} },
+      }),
+    };
+    const handle = receiver({ offer_sent: () => results.offer_sent }, { onError, dedupStore: store });
     expect((await handle(await signed(offerBody()))).status).toBe(200);
     expect(onError).toHaveBeenCalledWith(expect.any(Error), { event: "offer_sent", id: events.offer_sent.example.id });
+  });
+
+  it("createWebhookHandler(...) answers a copy that waited past duplicateWaitMs with 500 INTERNAL and Retry-After, running nothing", async () => {
+    let release!: () => void;
+    const offerSent = vi.fn(async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return results.offer_sent;
+    });
+    const handle = receiver({ offer_sent: offerSent }, { duplicateWaitMs: 30 });
+    const first = handle(await signed(offerBody()));
+    const copy = await handle(await signed(offerBody()));
+    expect(copy.status).toBe(500);
+    expect(copy.headers.get("retry-after")).toBe("1");
+    expect((await copy.json()).error.message).toMatch(/still being processed/);
+    release();
+    expect((await first).status).toBe(200);
+    expect(offerSent).toHaveBeenCalledTimes(1);
+  });
+
+  it("createWebhookHandler({ handlerTimeoutMs }) answers a handler that never finishes with 500 INTERNAL and releases the id", async () => {
+    const onError = vi.fn();
+    let hang = true;
+    const offerSent = vi.fn(() => (hang ? new Promise<never>(() => {}) : results.offer_sent));
+    const handle = receiver({ offer_sent: offerSent }, { handlerTimeoutMs: 50, onError });
+    const started = performance.now();
+    await expectError(await handle(await signed(offerBody())), "INTERNAL");
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(onError.mock.calls[0]![0].message).toMatch(/did not finish within handlerTimeoutMs \(50 ms\)/);
+    hang = false;
+    const retry = await answer(await handle(await signed(offerBody())));
+    expect([retry.status, retry.body.duplicate]).toEqual([200, undefined]);
+    expect(offerSent).toHaveBeenCalledTimes(2);
+  });
+
+  it("createWebhookHandler(...) defaults the handler bound well under Supabase's 150 s", async () => {
+    const { DEFAULT_HANDLER_TIMEOUT_MS } = await import("./exactly-once.js");
+    expect(DEFAULT_HANDLER_TIMEOUT_MS).toBeLessThanOrEqual(60_000);
+  });
+
+  it("createWebhookHandler({ transactional: true }) refuses a store without transactions, and bad bounds", () => {
+    const handlers = { offer_sent: () => results.offer_sent };
+    expect(() => receiver(handlers, { transactional: true as never })).toThrow(/transactional: true needs a dedupStore/);
+    expect(() => receiver(handlers, { handlerTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => receiver(handlers, { duplicateWaitMs: -1 })).toThrow(RangeError);
+  });
+
+  it("createWebhookHandler({ transactional: true }) gives handlers the lease's tx; a throw releases, a success completes", async () => {
+    const tx = { name: "tx" };
+    const calls: string[] = [];
+    const store: DedupStore<typeof tx> & { transactional: true } = {
+      transactional: true,
+      claim: async () => ({
+        status: "claimed",
+        lease: { tx, complete: async () => void calls.push("complete"), release: async () => void calls.push("release") },
+      }),
+    };
+    let seen: unknown;
+    let fail = true;
+    const handle = createWebhookHandler({
+      secrets: secret,
+      now: () => nowMs,
+      dedupStore: store,
+      transactional: true,
+      handlers: {
+        offer_sent: (_event, context) => {
+          seen = context.tx;
+          if (fail) throw new Error("boom");
+          return results.offer_sent;
+        },
+      },
+      onError: () => {},
+    });
+    await expectError(await handle(await signed(offerBody())), "INTERNAL");
+    fail = false;
+    expect((await handle(await signed(offerBody()))).status).toBe(200);
+    expect(seen).toBe(tx);
+    expect(calls).toEqual(["release", "complete"]);
+  });
+
+  it("createWebhookHandler({ transactional: true }) answers 500 when the commit fails: the handler's writes are gone", async () => {
+    const store: DedupStore<null> & { transactional: true } = {
+      transactional: true,
+      claim: async () => ({
+        status: "claimed",
+        lease: { tx: null, complete: () => Promise.reject(new Error("could not serialize")), release: async () => {} },
+      }),
+    };
+    const handle = createWebhookHandler({
+      secrets: secret,
+      now: () => nowMs,
+      dedupStore: store,
+      transactional: true,
+      handlers: { offer_sent: () => results.offer_sent },
+      onError: () => {},
+    });
+    await expectError(await handle(await signed(offerBody())), "INTERNAL");
+  });
+
+  it("createWebhookHandler(...) without transactional gives handlers no tx", async () => {
+    let context: object | undefined;
+    const handle = receiver({ offer_sent: (_event, given) => ((context = given), results.offer_sent) });
+    await handle(await signed(offerBody()));
+    expect(context).toBeDefined();
+    expect("tx" in context!).toBe(false);
   });
 });
 

@@ -1,8 +1,15 @@
 import type { EventName } from "@dttracker-dobbletap/contracts";
 import { createReceiver, type WebhookReceiver } from "./receive.js";
+import type { TransactionalWebhookHandlerOptions } from "./transactional.js";
 import type { WebhookHandler, WebhookHandlerOptions } from "./types.js";
 
 export { duplicateResult, type DuplicateResult } from "./duplicate-result.js";
+export type {
+  TransactionalContext,
+  TransactionalEventHandler,
+  TransactionalWebhookHandlerOptions,
+  TransactionalWebhookHandlers,
+} from "./transactional.js";
 export type {
   EventHandler,
   HandlerContext,
@@ -22,10 +29,16 @@ const CORE = Symbol.for("@dttracker-dobbletap/sdk/receiver-core");
  * cap while reading), the content type (415), the bearer token if configured and the Standard
  * Webhooks signature on the raw bytes (401), the JSON (400), the envelope against the contract
  * (422 `VALIDATION_FAILED` / `UNKNOWN_EVENT`), that `webhook-id` equals the envelope `id` (422), and
- * whether the id already succeeded (200 with the first answer and `duplicate: true`). Only then it
+ * whether the id already succeeded (200 with the first answer and `duplicate: true`). It then claims
+ * the id in the dedup store (a concurrent copy waits for the first's answer, bounded by
+ * `duplicateWaitMs`, else 500 `INTERNAL` with `Retry-After`), and only then it
  * calls your typed handler, checks what it returns against the event's success answer and answers
  * 200, or the code of a thrown `ContractError`, or a generic 500. It never throws: every request
  * gets a contract answer.
+ *
+ * The handler runs at most `handlerTimeoutMs` (default 25 s; then 500 and the id is released). With
+ * `transactional: true` and a transactional store, each handler gets `tx` and its writes commit
+ * together with the remembered answer, or neither does.
  *
  * Throws at creation (not per request) for a malformed secret, an unknown event name or bad options.
  *
@@ -44,8 +57,12 @@ const CORE = Symbol.for("@dttracker-dobbletap/sdk/receiver-core");
  * Deno.serve(handle);
  * ```
  */
-export function createWebhookHandler<E extends EventName>(options: WebhookHandlerOptions<E>): WebhookHandler {
-  const receiver = createReceiver(options);
+export function createWebhookHandler<E extends EventName, Tx>(options: TransactionalWebhookHandlerOptions<E, Tx>): WebhookHandler;
+export function createWebhookHandler<E extends EventName>(options: WebhookHandlerOptions<E>): WebhookHandler;
+export function createWebhookHandler<E extends EventName>(
+  options: WebhookHandlerOptions<E> | TransactionalWebhookHandlerOptions<E, unknown>,
+): WebhookHandler {
+  const receiver = createReceiver(options as WebhookHandlerOptions<E>);
   const handle: WebhookHandler = async (request) => {
     const answer = await receiver.receive({
       method: request.method,

@@ -1,13 +1,14 @@
 import type { EventName, SuccessAnswer } from "@dttracker-dobbletap/contracts";
 
 /**
- * What a receiver remembers about one delivery that succeeded: the body it answered, and the event.
- * Plain JSON, so any key-value store can hold it.
+ * What a receiver remembers about one delivery that succeeded: the body it answered, the event and
+ * a digest of the event's data. Plain JSON, so any store can hold it.
  *
  * @example
  * ```ts
  * const stored: StoredAnswer = {
  *   event: "offer_sent",
+ *   digest: "2x4kq1b9d0f",
  *   body: { success: true, eventId: envelope.id, result: { type: "offer", id: offerId, status: "offered" } },
  * };
  * ```
@@ -18,121 +19,103 @@ export interface StoredAnswer {
   /** The success body that was sent the first time (`{ success: true, eventId, result, duplicate? }`). */
   body: SuccessAnswer<EventName>;
   /**
-   * A fingerprint of the event's data: the same id with other data is refused (409) rather than
-   * answered as a duplicate. Stores written before it existed may lack it.
+   * A fingerprint of the event's data: the same id with other data is refused (409 `INVALID_STATE`)
+   * rather than answered as a duplicate.
    */
-  digest?: string;
+  digest: string;
 }
 
 /**
- * Where a receiver remembers the ids it processed successfully, so a retry of the same `webhook-id`
- * is answered with the first answer and `duplicate: true` instead of doing the work twice.
- * Only successes are stored: a failure (e.g. a 404 because the campaign has not arrived yet) must be
- * retried for real. Implement it over Redis, Postgres or Deno KV to share it between instances;
- * either method may be async.
+ * What the receiver asks of {@link DedupStore.claim}.
  *
  * @example
  * ```ts
- * const kvStore: DedupStore = {
- *   get: async (id) => (await kv.get<StoredAnswer>(["webhook", id])).value ?? undefined,
- *   set: async (id, answer) => { await kv.set(["webhook", id], answer, { expireIn: 86_400_000 }); },
- * };
- * createWebhookHandler({ secrets, handlers, dedupStore: kvStore });
+ * const claim = await store.claim("0b6f…", { waitMs: 5_000, leaseMs: 35_000 });
  * ```
  */
-export interface DedupStore {
-  get(id: string): StoredAnswer | undefined | Promise<StoredAnswer | undefined>;
-  set(id: string, answer: StoredAnswer): void | Promise<void>;
+export interface ClaimOptions {
+  /**
+   * How long to wait while another delivery of the same id holds it, before giving up with
+   * `{ status: "busy" }`. The receiver then answers 500 `INTERNAL` with `Retry-After`.
+   */
+  waitMs: number;
+  /**
+   * How long a claim may be held before the store may hand the id to another delivery: a holder
+   * that vanished without completing or releasing (a crash) must not block the id for ever.
+   */
+  leaseMs: number;
 }
 
 /**
- * Options for {@link createMemoryDedupStore}.
+ * The right to process one id, held from {@link DedupStore.claim} until exactly one of `complete`
+ * or `release`. Calling either a second time, or the other one after, does nothing.
  *
  * @example
  * ```ts
- * const options: MemoryDedupStoreOptions = { ttlMs: 6 * 60 * 60 * 1000, maxEntries: 10_000 };
+ * const claim = await store.claim(id, { waitMs: 5_000, leaseMs: 35_000 });
+ * if (claim.status === "claimed") {
+ *   try { await claim.lease.complete(await work(claim.lease.tx)); }
+ *   catch (error) { await claim.lease.release(); throw error; }
+ * }
  * ```
  */
-export interface MemoryDedupStoreOptions {
-  /** How long an id is remembered. Default 24 hours: longer than any sender's retry schedule. */
-  ttlMs?: number;
-  /** The most ids kept; beyond it the oldest are forgotten first. Default 100 000. */
-  maxEntries?: number;
-  /** The clock, in milliseconds; for tests. */
-  now?: () => number;
+export interface DedupLease<Tx = undefined> {
+  /**
+   * The transaction the claim lives in, for stores that have one: the handler's writes made
+   * through it commit together with the answer in `complete`, or are rolled back by `release`.
+   */
+  readonly tx: Tx;
+  /**
+   * Remembers the answer of a success (for the store's retention). Resolves once it is durable; for
+   * a transactional store, once the transaction committed. A rejection means nothing was remembered
+   * (and, for a transactional store, nothing the handler wrote through `tx` was kept).
+   */
+  complete(answer: StoredAnswer): Promise<void>;
+  /** Gives the id up after a failure (failures are never remembered): the next delivery can claim it. */
+  release(): Promise<void>;
 }
 
 /**
- * The in-process store: a {@link DedupStore} that can also forget an id (what
- * `createProviderStates` needs to verify a deployment more than once).
+ * The outcome of {@link DedupStore.claim}: this delivery holds the id now, or it succeeded before
+ * (its answer is given back), or another delivery held it for longer than `waitMs`.
  *
  * @example
  * ```ts
- * const dedupStore: MemoryDedupStore = createMemoryDedupStore();
- * dedupStore.forget("e7e47000-0000-4000-8000-000000000001");
+ * const claim = await store.claim(id, options);
+ * if (claim.status === "done") return replay(claim.answer);
  * ```
  */
-export interface MemoryDedupStore extends DedupStore {
-  /** Forgets one id: its next delivery is processed again. */
-  forget(id: string): void;
-}
-
-interface Entry {
-  answer: StoredAnswer;
-  expiresAt: number;
-}
+export type Claim<Tx = undefined> =
+  | { status: "claimed"; lease: DedupLease<Tx> }
+  | { status: "done"; answer: StoredAnswer }
+  | { status: "busy" };
 
 /**
- * An in-process {@link DedupStore} with a time to live and a size bound (oldest evicted first).
- * Enough for one long-lived process (a Node server, the mock server); an Edge Function that scales
- * to several instances needs a shared store.
+ * Where a receiver remembers the ids it processed successfully, so that a delivery of the same
+ * `webhook-id` runs the handler at most once and is answered with the first answer and
+ * `duplicate: true`. Correct under concurrency: {@link DedupStore.claim} is atomic (insert-if-absent
+ * with a lease), so of two concurrent deliveries of one id exactly one is `claimed`; the other waits
+ * (bounded) for its outcome. Only successes are remembered (`complete`); after a failure the id is
+ * released and a retry runs for real.
+ *
+ * Stores: `createMemoryDedupStore()` (one process) and `postgresDedupStore({ db })` from
+ * `@dttracker-dobbletap/sdk/postgres` (shared by every instance; transactional).
  *
  * @example
  * ```ts
- * const handle = createWebhookHandler({ secrets, handlers, dedupStore: createMemoryDedupStore({ ttlMs: 3_600_000 }) });
+ * const handle = createWebhookHandler({ secrets, handlers, dedupStore: postgresDedupStore({ db }), transactional: true });
  * ```
  */
-export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): MemoryDedupStore {
-  const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
-  const maxEntries = options.maxEntries ?? 100_000;
-  const now = options.now ?? Date.now;
-  if (!(ttlMs > 0) || !Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new RangeError("createMemoryDedupStore needs ttlMs > 0 and maxEntries ≥ 1.");
-  }
-  // A Map iterates in insertion order, and with one TTL for all, insertion order is expiry order:
-  // the oldest entry is always the first key, so eviction and sweeping are O(1) per entry.
-  const entries = new Map<string, Entry>();
-
-  const sweep = (at: number) => {
-    for (const [id, entry] of entries) {
-      if (entry.expiresAt > at) break;
-      entries.delete(id);
-    }
-  };
-
-  return {
-    get(id) {
-      const entry = entries.get(id);
-      if (entry === undefined) return undefined;
-      if (entry.expiresAt <= now()) {
-        entries.delete(id);
-        return undefined;
-      }
-      return entry.answer;
-    },
-    set(id, answer) {
-      const at = now();
-      sweep(at);
-      // Re-inserting moves the id to the end, keeping the map ordered by expiry.
-      entries.delete(id);
-      entries.set(id, { answer, expiresAt: at + ttlMs });
-      if (entries.size > maxEntries) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
-      }
-    },
-    forget(id) {
-      entries.delete(id);
-    },
-  };
+export interface DedupStore<Tx = undefined> {
+  /**
+   * True when each lease carries a transaction (`lease.tx`) that the answer commits in: required by
+   * `createWebhookHandler({ transactional: true })`.
+   */
+  readonly transactional: boolean;
+  /**
+   * Atomically claims `id`: if no delivery of it succeeded (within the retention) and none holds it,
+   * this one holds it now. If another holds it, waits up to `waitMs` for it to complete (→ `done`) or
+   * release (→ claimed by this one), else `busy`.
+   */
+  claim(id: string, options: ClaimOptions): Promise<Claim<Tx>>;
 }

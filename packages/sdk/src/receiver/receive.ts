@@ -17,10 +17,16 @@ import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
 import { bearerMatches, expectedBearer } from "./bearer.js";
 import { isJsonContentType } from "./content-type.js";
-import { createMemoryDedupStore, type DedupStore, type StoredAnswer } from "./dedup-store.js";
+import type { DedupLease, DedupStore, StoredAnswer } from "./dedup-store.js";
 import { isDuplicateResult, type DuplicateResult } from "./duplicate-result.js";
+import { onceOptions, type OnceOptions } from "./exactly-once.js";
+import { TIMED_OUT, withinTime } from "./handler-timeout.js";
 import { readCappedBody } from "./read-body.js";
+import type { TransactionalWebhookHandlerOptions } from "./transactional.js";
 import type { HandlerContext, RequestOutcome, WebhookHandlerOptions } from "./types.js";
+
+/** Either kind of receiver options; the core treats them alike (the types differ for handlers). */
+type AnyOptions<E extends EventName> = WebhookHandlerOptions<E> | TransactionalWebhookHandlerOptions<E, unknown>;
 
 /**
  * One delivery as a runtime adapter hands it to the receiver core: no Web `Request` needed, so the
@@ -83,6 +89,8 @@ interface Answer {
   duplicate?: boolean;
   result?: unknown;
   allow?: boolean;
+  /** Seconds, for a `Retry-After` header (a concurrent copy that waited past its bound). */
+  retryAfter?: string;
 }
 
 type AnyHandler = (event: EventEnvelope, context: HandlerContext) => unknown;
@@ -94,17 +102,18 @@ interface State {
   verifier: WebhookVerifier;
   bearer: Uint8Array | undefined;
   bearerOnly: boolean;
-  store: DedupStore;
+  store: DedupStore<unknown>;
+  /** The claim/lease/time bounds and whether handlers get the lease's transaction. */
+  once: OnceOptions;
   maxBodyBytes: number;
   tooLarge: Answer;
   onError: (error: unknown, context: { event?: string; id?: string }) => void;
   onOutcome: ((outcome: RequestOutcome) => void) | undefined;
-  /** Deliveries being processed, by id: a second delivery of the same id waits for the first. */
-  inflight: Map<string, Array<() => void>>;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
 const JSON_HEADERS_ALLOW_POST = { "content-type": "application/json", allow: "POST" } as const;
+const busyHeaders = new Map<string, Readonly<Record<string, string>>>();
 // Stateless between calls (no streaming), so one decoder serves every request.
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -127,8 +136,12 @@ const INTERNAL = failure(
   "INTERNAL",
   "The receiver failed unexpectedly while processing this event. Retry later with the same webhook-id.",
 );
+const BUSY = failure(
+  "INTERNAL",
+  "Another delivery of this webhook-id is still being processed; nothing was done with this one. Retry later with the same webhook-id.",
+);
 
-function createState<E extends EventName>(options: WebhookHandlerOptions<E>): State {
+function createState<E extends EventName>(options: AnyOptions<E>): State {
   const handlers = options.handlers as unknown as Record<string, AnyHandler>;
   if (typeof handlers !== "object" || handlers === null) throw new TypeError("createWebhookHandler needs a handlers object.");
   const accept = Object.keys(handlers);
@@ -173,7 +186,7 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
     }),
     bearer: options.bearer ? expectedBearer(options.bearer.token) : undefined,
     bearerOnly,
-    store: options.dedupStore ?? createMemoryDedupStore(),
+    ...onceOptions(options),
     maxBodyBytes,
     tooLarge: failure(
       "PAYLOAD_TOO_LARGE",
@@ -181,7 +194,6 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
     ),
     onError: options.onError ?? logError,
     onOutcome: options.onOutcome,
-    inflight: new Map(),
   };
 }
 
@@ -196,7 +208,9 @@ function createState<E extends EventName>(options: WebhookHandlerOptions<E>): St
  * const { status, body } = await receiver.receive({ method: "POST", headers, body: rawBytes, request });
  * ```
  */
-export function createReceiver<E extends EventName>(options: WebhookHandlerOptions<E>): WebhookReceiver {
+export function createReceiver<E extends EventName, Tx>(options: TransactionalWebhookHandlerOptions<E, Tx>): WebhookReceiver;
+export function createReceiver<E extends EventName>(options: WebhookHandlerOptions<E>): WebhookReceiver;
+export function createReceiver<E extends EventName>(options: AnyOptions<E>): WebhookReceiver {
   const state = createState(options);
   return { receive: (delivery) => receive(state, delivery) };
 }
@@ -226,7 +240,7 @@ async function receive(state: State, delivery: Delivery): Promise<DeliveryAnswer
   }
   return {
     status: answer.status,
-    headers: answer.allow ? JSON_HEADERS_ALLOW_POST : JSON_HEADERS,
+    headers: answer.allow ? JSON_HEADERS_ALLOW_POST : answer.retryAfter !== undefined ? retryHeaders(answer.retryAfter) : JSON_HEADERS,
     body: JSON.stringify(answer.body),
   };
 }
@@ -295,20 +309,7 @@ async function process(state: State, delivery: Delivery): Promise<Answer> {
     return mismatch;
   }
 
-  // One delivery of an id at a time in this process: a concurrent retry waits for the first attempt,
-  // then sees its success in the store (duplicate) or, after a failure, runs the handler itself.
-  // The map holds the queue of waiters per id; the uncontended path allocates one empty array.
-  const waiting = state.inflight.get(id);
-  if (waiting === undefined) state.inflight.set(id, []);
-  else await new Promise<void>((resolve) => waiting.push(resolve));
-  try {
-    return await deliver(state, delivery.request, event);
-  } finally {
-    // Hand the turn to the next waiter (FIFO), or free the id.
-    const next = state.inflight.get(id)!.shift();
-    if (next === undefined) state.inflight.delete(id);
-    else next();
-  }
+  return deliver(state, delivery.request, event);
 }
 
 /**
@@ -319,10 +320,13 @@ class LazyContext implements HandlerContext {
   #request: Request | undefined;
   readonly deliveryId: string;
   readonly #build: () => Request;
+  declare readonly tx?: unknown;
 
-  constructor(deliveryId: string, build: () => Request) {
+  constructor(deliveryId: string, build: () => Request, tx: unknown) {
     this.deliveryId = deliveryId;
     this.#build = build;
+    // Only transactional receivers hand out a transaction; the others' context has no `tx` at all.
+    if (tx !== undefined) (this as { tx?: unknown }).tx = tx;
   }
 
   get request(): Request {
@@ -330,51 +334,103 @@ class LazyContext implements HandlerContext {
   }
 }
 
-/** Dedup, then the handler, then the check of what it returned. */
+/**
+ * Claim the id, run the handler (bounded in time), check what it returned, then remember the answer
+ * (complete) or give the id up (release). A copy that finds the id done replays its answer.
+ */
 async function deliver(state: State, request: Delivery["request"], event: EventEnvelope): Promise<Answer> {
   const { id, event: name } = event;
-  let stored: StoredAnswer | undefined;
+  const digest = digestOf(event.data);
+  let claim;
   try {
-    stored = await state.store.get(id);
+    claim = await state.store.claim(id, state.once.claim);
   } catch (error) {
     report(state, error, { event: name, id });
     return internal(name, id);
   }
-  const digest = digestOf(event.data);
-  if (stored !== undefined) {
-    // Replaying the first answer for other content would claim this event was done; it was not.
-    if (stored.event !== name) {
-      return about(
-        failure("INVALID_STATE", `The id ${id} was already used for a ${stored.event} event. Every event needs its own id.`),
-        name,
-        id,
-      );
-    }
-    if (stored.digest !== undefined && stored.digest !== digest) {
-      return about(
-        failure(
-          "INVALID_STATE",
-          `The id ${id} was already used for a ${name} event with other data. Resend the same data under this id, or new data under a new id.`,
-        ),
-        name,
-        id,
-      );
-    }
-    return success({ ...stored.body, duplicate: true }, stored.body.result, true, name, id);
+  if (claim.status === "done") return replay(claim.answer, name, id, digest);
+  if (claim.status === "busy") {
+    // Another delivery of this id is still being processed: nothing was done here; retry later.
+    return { ...BUSY, retryAfter: state.once.retryAfter, event: name, id };
   }
+  const lease = claim.lease;
+  const outcome = await run(state, request, event, lease);
+  if (outcome.stored === undefined) {
+    if (outcome.timedOut) {
+      // The handler may still be inside a query; the store rolls back behind it, never waited on here.
+      void lease.release().catch((error: unknown) => report(state, error, { event: name, id }));
+    } else {
+      try {
+        await lease.release();
+      } catch (error) {
+        report(state, error, { event: name, id });
+      }
+    }
+    return outcome.answer;
+  }
+  try {
+    await lease.complete({ event: name, body: outcome.stored, digest });
+  } catch (error) {
+    report(state, error, { event: name, id });
+    // Transactional: the commit failed, so the handler's writes are gone too; never a 200 for that.
+    // Otherwise the work is done and the answer is true; only a later retry would repeat it.
+    if (state.once.transactional) return internal(name, id);
+  }
+  return outcome.answer;
+}
 
+/** The first answer again, unless the id is reused for another event or other data (409). */
+function replay(stored: StoredAnswer, name: EventName, id: string, digest: string): Answer {
+  // Replaying the first answer for other content would claim this event was done; it was not.
+  if (stored.event !== name) {
+    return about(
+      failure("INVALID_STATE", `The id ${id} was already used for a ${stored.event} event. Every event needs its own id.`),
+      name,
+      id,
+    );
+  }
+  if (stored.digest !== digest) {
+    return about(
+      failure(
+        "INVALID_STATE",
+        `The id ${id} was already used for a ${name} event with other data. Resend the same data under this id, or new data under a new id.`,
+      ),
+      name,
+      id,
+    );
+  }
+  return success({ ...stored.body, duplicate: true }, stored.body.result, true, name, id);
+}
+
+/** The handler under the time bound, and the check of what it returned; `stored` only for a success. */
+async function run(
+  state: State,
+  request: Delivery["request"],
+  event: EventEnvelope,
+  lease: DedupLease<unknown>,
+): Promise<{ answer: Answer; stored?: StoredAnswer["body"]; timedOut?: boolean }> {
+  const { id, event: name } = event;
+  const tx = state.once.transactional ? lease.tx : undefined;
   let returned: unknown;
   try {
-    returned = await state.handlers[name]!(
-      event,
-      typeof request === "function" ? new LazyContext(id, request) : { request, deliveryId: id },
-    );
+    const context = typeof request === "function" ? new LazyContext(id, request, tx) : tx === undefined ? { request, deliveryId: id } : { request, deliveryId: id, tx };
+    returned = await withinTime(Promise.resolve(state.handlers[name]!(event, context)), state.once.handlerTimeoutMs);
   } catch (error) {
     // The status comes from the contract's table, never from the error: a rethrown remote error
     // carries the other side's status, and a 200 must never carry a failure.
-    if (isContractError(error)) return about(failure(error.code, error.message, error.issues), name, id);
+    if (isContractError(error)) return { answer: about(failure(error.code, error.message, error.issues), name, id) };
     report(state, error, { event: name, id });
-    return internal(name, id);
+    return { answer: internal(name, id) };
+  }
+  if (returned === TIMED_OUT) {
+    report(
+      state,
+      new Error(
+        `The ${name} handler did not finish within handlerTimeoutMs (${state.once.handlerTimeoutMs} ms); answered 500 and released the id so a retry can run.`,
+      ),
+      { event: name, id },
+    );
+    return { answer: internal(name, id), timedOut: true };
   }
 
   const duplicate = isDuplicateResult(returned);
@@ -397,15 +453,15 @@ async function deliver(state: State, request: Delivery["request"], event: EventE
       ),
       { event: name, id },
     );
-    return internal(name, id);
+    return { answer: internal(name, id) };
   }
-  try {
-    await state.store.set(id, { event: name, body: checked.answer, digest });
-  } catch (error) {
-    // The work is done and the answer is true; only a later retry would repeat it. Tell the integrator.
-    report(state, error, { event: name, id });
-  }
-  return success(checked.answer, checked.answer.result, duplicate, name, id);
+  return { answer: success(checked.answer, checked.answer.result, duplicate, name, id), stored: checked.answer };
+}
+
+function retryHeaders(seconds: string): Readonly<Record<string, string>> {
+  let headers = busyHeaders.get(seconds);
+  if (headers === undefined) busyHeaders.set(seconds, (headers = { ...JSON_HEADERS, "retry-after": seconds }));
+  return headers;
 }
 
 function failure(code: ErrorCode, message: string, issues?: Issue[]): Answer {

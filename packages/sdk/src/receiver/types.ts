@@ -127,12 +127,29 @@ export interface WebhookHandlerOptions<E extends EventName> {
    */
   bearer?: { token: string; mode?: "with-signature" | "bearer-only" };
   /**
-   * Remembers successful ids. Default: `createMemoryDedupStore()`, per process. Supabase Edge
-   * Functions run several short-lived instances: give them a shared store (Postgres, Deno KV,
-   * Redis), or a retry that lands on a fresh instance runs the handler again, and then only the
-   * handler's own idempotency (e.g. on `offer.id`) stops a second record.
+   * Where successful ids are remembered, with an atomic claim so a concurrent copy of an id never
+   * runs the handler twice. Default: `createMemoryDedupStore()`, per process. Supabase Edge
+   * Functions run several short-lived instances, each with its own memory: give them the shared
+   * `postgresDedupStore({ db })` from `@dttracker-dobbletap/sdk/postgres`, or a retry that lands on
+   * another instance runs the handler again.
    */
-  dedupStore?: DedupStore;
+  dedupStore?: DedupStore<unknown>;
+  /**
+   * `true` (with a transactional store such as `postgresDedupStore`) gives each handler `tx`, and
+   * its writes through `tx` commit together with the remembered answer, or not at all. See
+   * `TransactionalWebhookHandlerOptions`.
+   */
+  transactional?: false;
+  /**
+   * The longest a handler may run; past it the request is answered 500 `INTERNAL` (retryable) and
+   * the id released, so a retry can run. Default 25 000 (Supabase ends a request at 150 s).
+   */
+  handlerTimeoutMs?: number;
+  /**
+   * How long a concurrent copy of an id waits for the first delivery's answer (then answered with
+   * it and `duplicate: true`); past it, 500 `INTERNAL` with `Retry-After`. Default 5 000.
+   */
+  duplicateWaitMs?: number;
   /** Default 256 KiB (`MAX_BODY_BYTES`); larger bodies are 413. */
   maxBodyBytes?: number;
   /** How far `webhook-timestamp` may be from now, either way. Default 300 s. */
