@@ -5,8 +5,9 @@
  * Node ESM, Node CJS and Deno, against mock servers. The shell blocks run in that project too.
  * Needs the packages built (`pnpm test` builds first).
  */
-import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -147,7 +148,7 @@ describe("README shell blocks", () => {
   it("quick start: two commands with the pinned pnpm, the second one what CI runs", () => {
     const lines = quickStart!.code.trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^npx -y ${pinnedPnpm} install && npx -y ${pinnedPnpm} mock\\b`));
+    expect(lines[0]).toMatch(new RegExp(`^npx -y ${pinnedPnpm} install && npm run mock\\b`));
     expect(lines[1]).toMatch(new RegExp(`^npx -y ${pinnedPnpm} install && npx -y ${pinnedPnpm} test\\b`));
     expect(readFileSync(join(root, ".ci/run"), "utf8")).toMatch(/^pnpm test$/m);
   });
@@ -162,4 +163,131 @@ describe("README shell blocks", () => {
     },
     120_000,
   );
+});
+
+/** A free loopback port (released before the command binds it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The commands of a shell block: continuations joined, comment lines dropped. */
+function commandsOf(code: string): string[] {
+  return code
+    .replace(/\\\n\s*/g, " ")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+const READY = /listening on|receivers at/i;
+
+/**
+ * Runs a README block's commands one after another as a person would in terminals: `cd` moves,
+ * a command that starts a server (it prints where it listens and keeps running) stays up in the
+ * background for the next ones, and an `export …` line it prints is pasted into the environment, as
+ * the README says to. Every other command must exit 0. The documented ports are mapped to free ones
+ * (others run tests on this machine at the same moment); every wait is bounded.
+ */
+async function runBlock(code: string, env: NodeJS.ProcessEnv): Promise<string> {
+  let script = code;
+  const ports = new Set([...code.matchAll(/127\.0\.0\.1:(\d{4,5})|PORT=(\d{4,5})/g)].map((m) => m[1] ?? m[2]!));
+  for (const port of ports) {
+    const free = String(await freePort());
+    script = script.replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${free}`).replaceAll(`PORT=${port}`, `PORT=${free}`);
+  }
+  const data = mkdtempSync(join(tmpdir(), "readme-mock-data-"));
+  let cwd = root;
+  const vars: NodeJS.ProcessEnv = { ...env };
+  const servers: Array<() => void> = [];
+  let transcript = "";
+  try {
+    for (let command of commandsOf(script)) {
+      const cd = /^cd (\S+)$/.exec(command);
+      if (cd) {
+        cwd = join(cwd, cd[1]!);
+        continue;
+      }
+      // The mock's own commands get a free port and a scratch data folder (never this checkout's).
+      if (/^(npm run mock|npx @dttracker-dobbletap\/mock-server)(\s|$)(?!.*\btrigger\b)/.test(command)) {
+        const extra = `--port ${await freePort()} --data-dir ${data}`;
+        command = command.startsWith("npm run mock") ? `${command}${command.includes(" -- ") ? "" : " --"} ${extra}` : `${command} ${extra}`;
+      }
+      const child = spawn("bash", ["-euo", "pipefail", "-c", command], { cwd, env: vars, detached: true });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+      const outcome = await new Promise<"ready" | number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`\`${command}\` neither finished nor listened within 90 s:\n${output}`)), 90_000);
+        child.stdout.on("data", () => {
+          if (READY.test(output) && !/trigger/.test(command)) {
+            clearTimeout(timer);
+            // Wait for the whole banner (its export line comes after "listening on").
+            setTimeout(() => resolve("ready"), 300);
+          }
+        });
+        child.once("exit", (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode ?? 1);
+        });
+      });
+      transcript += `$ ${command}\n${output}\n`;
+      if (outcome === "ready") {
+        servers.push(() => {
+          try {
+            process.kill(-child.pid!, "SIGTERM");
+          } catch {
+            // Already gone.
+          }
+        });
+        const exported = /^\s*export (.+)$/m.exec(output)?.[1];
+        for (const pair of exported?.split(/\s+/) ?? []) {
+          const equals = pair.indexOf("=");
+          if (equals > 0) vars[pair.slice(0, equals)] = pair.slice(equals + 1);
+        }
+        continue;
+      }
+      if (outcome !== 0) throw new Error(`\`${command}\` (in ${cwd}) exited ${outcome}:\n${output}`);
+    }
+  } finally {
+    for (const stop of servers) stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+  return transcript;
+}
+
+describe("every other README's shell blocks, as written, from the repository", () => {
+  const readmes = [
+    "packages/mock-server/README.md",
+    ...readdirSync(join(root, "examples"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(root, "examples", entry.name, "README.md")))
+      .map((entry) => `examples/${entry.name}/README.md`),
+  ];
+  const cases = readmes.flatMap((file) =>
+    codeBlocks(readFileSync(join(root, file), "utf8"))
+      .filter((block) => block.lang === "sh")
+      .map((block, index) => [file, index + 1, block.code] as const),
+  );
+
+  it("covers the mock server's README and every example's", () => {
+    expect(cases.map(([file]) => file)).toEqual(expect.arrayContaining(readmes));
+  });
+
+  it.each(cases)("%s block %i", async (_file, _index, code) => {
+    const transcript = await runBlock(code, env);
+    expect(transcript).not.toMatch(/"success":false|✗/);
+  }, 180_000);
+
+  it("the quick start's mock command starts the mock", async () => {
+    const command = quickStart!.code.trim().split("\n")[0]!.split("&&")[1]!.split("#")[0]!.trim();
+    const transcript = await runBlock(command, env);
+    expect(transcript).toMatch(/Mock Dobbletap listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(transcript).toMatch(/Inspector: http:\/\/127\.0\.0\.1:\d+\/__mock\//);
+  }, 60_000);
 });

@@ -40,10 +40,17 @@ export async function waitForFirstAnswer(url: string, startedAt: number, timeout
   }
 }
 
-export async function startChildServer(command: string, args: (port: number) => string[], env: Record<string, string> = {}): Promise<ChildServer & { startupMs: number }> {
+export async function startChildServer(
+  command: string,
+  args: (port: number) => string[],
+  env: Record<string, string> = {},
+  /** `group`: the command starts the server as a grandchild (npm run): signal the whole process group. */
+  options: { cwd?: string; group?: boolean } = {},
+): Promise<ChildServer & { startupMs: number }> {
   const port = await freePort();
   const startedAt = performance.now();
-  const child = spawn(command, args(port), { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+  const child = spawn(command, args(port), { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env }, cwd: options.cwd, detached: options.group === true });
+  const kill = (signal: NodeJS.Signals) => (options.group && child.pid !== undefined ? process.kill(-child.pid, signal) : child.kill(signal));
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const url = `http://127.0.0.1:${port}`;
@@ -51,7 +58,7 @@ export async function startChildServer(command: string, args: (port: number) => 
   try {
     startupMs = await waitForFirstAnswer(`${url}/`, startedAt, 10_000, child);
   } catch (error) {
-    child.kill("SIGKILL");
+    kill("SIGKILL");
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
   return {
@@ -62,12 +69,12 @@ export async function startChildServer(command: string, args: (port: number) => 
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+        const timer = setTimeout(() => kill("SIGKILL"), 3_000);
         child.once("exit", () => {
           clearTimeout(timer);
           resolve();
         });
-        child.kill("SIGTERM");
+        kill("SIGTERM");
       }),
   };
 }

@@ -2,7 +2,7 @@
  * Dobbletap's webhook receiver as a Supabase Edge Function: this file is what
  * `supabase/functions/make-server-8061e72e/index.ts` would hold. Supabase serves the function at
  * `https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e`, so DTTracker posts to
- * `…/make-server-8061e72e/webhooks/dttracker`. Locally: `WEBHOOK_SECRET=… PORT=8000 deno task start`.
+ * `…/make-server-8061e72e/webhooks/dttracker`. Locally: `WEBHOOK_SECRET=… PORT=4020 npm start`.
  *
  * State lives in Postgres, shared by every instance: `DATABASE_URL` (on Supabase, the function's
  * `SUPABASE_DB_URL`) through postgres.js, or else a PGlite database in `./.data/dobbletap` (a file,
@@ -56,17 +56,29 @@ const handle = createWebhookHandler({
     console.log(`${event ?? "-"} ${id ?? "-"} → ${status}${code ? ` ${code}` : ""}${duplicate ? " (duplicate)" : ""} ${ms.toFixed(1)} ms`),
 });
 
-Deno.serve(
-  {
-    hostname: "127.0.0.1",
-    port: Number(Deno.env.get("PORT") ?? "8000"),
-    onListen: ({ hostname, port }) => console.log(`Dobbletap receiver listening on http://${hostname}:${port}/functions/v1/make-server-8061e72e`),
-  },
-  (request) => {
-    // Supabase routes every path under the function to this one handler; route it ourselves.
-    const path = new URL(request.url).pathname;
-    if (path.endsWith("/webhooks/dttracker")) return handle(request);
-    if (path.endsWith("/__pact/states")) return states(request);
-    return Response.json({ error: "Not found: POST …/webhooks/dttracker" }, { status: 404 });
-  },
-);
+const port = Number(Deno.env.get("PORT") ?? "4020");
+try {
+  serve();
+} catch (error) {
+  // One line, not a stack: the likely cause is the mock Dobbletap (4010) or another copy.
+  if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+  console.error(`Port ${port} is in use: stop what listens there, or set PORT to another one.`);
+  Deno.exit(1);
+}
+
+function serve() {
+  Deno.serve(
+    {
+      hostname: "127.0.0.1",
+      port,
+      onListen: ({ hostname, port }) => console.log(`Dobbletap receiver listening on http://${hostname}:${port}/functions/v1/make-server-8061e72e`),
+    },
+    (request) => {
+      // Supabase routes every path under the function to this one handler; route it ourselves.
+      const path = new URL(request.url).pathname;
+      if (path.endsWith("/webhooks/dttracker")) return handle(request);
+      if (path.endsWith("/__pact/states")) return states(request);
+      return Response.json({ error: "Not found: POST …/webhooks/dttracker" }, { status: 404 });
+    },
+  );
+}

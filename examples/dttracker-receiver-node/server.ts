@@ -8,7 +8,7 @@
  * Each handler accepts only its own events (anything else is 422 UNKNOWN_EVENT) and checks the
  * signature, size, content type and schema before your code runs.
  *
- *   WEBHOOK_SECRET=whsec_… PORT=4011 pnpm start
+ *   WEBHOOK_SECRET=whsec_… PORT=4021 npm start
  *   (PACT_PROVIDER_STATES=on as well on a test deployment, to verify it with dttracker-dobbletap-verify)
  */
 import { createServer, type Server } from "node:http";
@@ -73,9 +73,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const server = await startDttrackerServer({
     secret,
     store,
-    port: Number(process.env.PORT ?? 4011),
+    port: Number(process.env.PORT ?? 4021),
     log: console.log,
     providerStates: process.env.PACT_PROVIDER_STATES === "on",
+  }).catch((error: NodeJS.ErrnoException) => {
+    // One line, not a stack: the likely cause is the mock DTTracker (4011) or another copy.
+    console.error(error.code === "EADDRINUSE" ? `Port ${process.env.PORT ?? 4021} is in use: stop what listens there, or set PORT to another one.` : error.message);
+    process.exit(1);
   });
   console.log(`DTTracker receivers at ${server.url}/creator-sync-from-dobbletap and ${server.url}/dobbletap-webhooks`);
   const stop = () => void server.close().then(() => process.exit(0));

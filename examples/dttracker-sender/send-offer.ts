@@ -4,8 +4,8 @@
  * on purpose, to show production failure #4 ("offer before campaign") and how the sender reports it,
  * then publishes the campaign and resends the offer with the SAME event id: the retry that is safe.
  *
- *   pnpm mock                                   # at the repo root: mock Dobbletap on 127.0.0.1:4010
- *   WEBHOOK_SECRET=<printed by the mock> pnpm start
+ *   npm run mock                                # at the repo root: mock Dobbletap on 127.0.0.1:4010
+ *   npm start                                   # here, with the export line the mock printed pasted
  */
 import { pathToFileURL } from "node:url";
 import type { EventDataInput } from "@dttracker-dobbletap/contracts";

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
 export default defineConfig([
   {
@@ -18,6 +21,7 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     noExternal: [/.*/],
+    define: { __MOCK_SERVER_VERSION__: JSON.stringify(version) },
     // Bundled CommonJS dependencies (commander) call require() for node builtins.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   },

@@ -2,7 +2,7 @@
 // the contract version it depends on) and the OpenAPI documents and JSON Schemas.
 import { cpSync, existsSync, rmSync } from "node:fs";
 
-for (const folder of ["pacts", "openapi"]) {
+for (const folder of ["pacts", "openapi", "docs"]) {
   rmSync(folder, { recursive: true, force: true });
   if (existsSync(`../../${folder}`)) cpSync(`../../${folder}`, folder, { recursive: true });
   else console.warn(`contracts: ../../${folder} does not exist yet; the package ships without it.`);

@@ -7,7 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
+import { currentSides, sideFiles } from "../src/compat/sides.js";
 import { buildJsonSchemas, buildOpenApiDocuments } from "../src/openapi.js";
+import { contractVersion } from "../src/version.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const outDir = join(root, "openapi");
@@ -24,6 +26,18 @@ for (const [event, schema] of Object.entries(buildJsonSchemas())) {
     `${JSON.stringify({ $comment: banner, ...schema }, null, 2)}\n`,
   );
 }
+
+// Both sides of every message, so that a later `compat --from` this openapi/ compares the right pair.
+const writeSchema = (file: string, schema: Record<string, unknown>) =>
+  files.set(join(outDir, "json-schema", file), `${JSON.stringify({ $comment: banner, ...schema }, null, 2)}\n`);
+const sides = currentSides(contractVersion);
+for (const [event, { request, success }] of Object.entries(sides.events)) {
+  for (const side of ["emitted", "accepted"] as const) {
+    writeSchema(sideFiles.request(event, side), request[side]);
+    writeSchema(sideFiles.success(event, side), success[side]);
+  }
+}
+for (const side of ["emitted", "accepted"] as const) writeSchema(sideFiles.error(side), sides.error[side]);
 
 if (process.argv.includes("--check")) {
   const stale = [...files].filter(([path, content]) => {

@@ -16,9 +16,20 @@ export const campaignEditableShape = {
   visibility: z.enum(["public", "private"], { error: "must be public or private" }),
 };
 
-/** `endsAt` must not come before `startsAt` when both are given. */
-export function endsAfterStart(value: { startsAt?: string | undefined; endsAt?: string | undefined }) {
-  return value.startsAt === undefined || value.endsAt === undefined || Date.parse(value.endsAt) >= Date.parse(value.startsAt);
+/**
+ * The editable fields that are optional on a campaign: `activation_updated` may set them to `null`
+ * to clear them (v1.1); the others can only be replaced.
+ *
+ * @example
+ * ```ts
+ * for (const field of clearableFields) if (changes[field] === null) delete campaign[field];
+ * ```
+ */
+export const clearableFields = ["brief", "budget", "startsAt", "endsAt"] as const satisfies readonly (keyof typeof campaignEditableShape)[];
+
+/** `endsAt` must not come before `startsAt` when both are given (`null`, a cleared date, never conflicts). */
+export function endsAfterStart(value: { startsAt?: string | null | undefined; endsAt?: string | null | undefined }) {
+  return value.startsAt == null || value.endsAt == null || Date.parse(value.endsAt) >= Date.parse(value.startsAt);
 }
 
 /**

@@ -20,7 +20,9 @@ export function envelopeOf<const N extends string, D extends z.ZodType>(name: N,
   return z.object({
     id: Uuid.meta({ description: "The event's UUID; equals the `webhook-id` header and is the idempotency key." }),
     event: z.literal(name, { error: `must be "${name}"` }),
-    occurredAt: IsoDateTime.meta({ description: "When the event happened (ISO-8601 UTC)." }),
+    occurredAt: IsoDateTime.meta({
+      description: "When the event happened: RFC 3339; receivers accept a numeric offset and normalise it, senders send `Z`.",
+    }),
     data,
   });
 }
@@ -48,7 +50,7 @@ export function recordResult<const T extends string, const S extends readonly [s
 ) {
   return z.object({
     type: z.literal(type),
-    id: Uuid.meta({ description: `The id of the ${type} record in the receiver's store.` }),
+    id: Uuid.meta({ description: `The receiver's own id of the ${type} record (not the sender's id for it).` }),
     status: z.enum(statuses),
   });
 }

@@ -15,6 +15,8 @@ export const errorCodes = {
     status: 401,
     description: "Missing or invalid signature, a timestamp more than 5 minutes off, or a missing/invalid bearer token.",
   },
+  NOT_FOUND: { status: 404, description: "No endpoint at this path; check the base URL and the event's path." },
+  METHOD_NOT_ALLOWED: { status: 405, description: "Only POST is accepted; the answer carries `Allow: POST`." },
   CAMPAIGN_NOT_FOUND: { status: 404, description: "The campaign named by the event is unknown to the receiver." },
   CREATOR_NOT_FOUND: { status: 404, description: "The creator named by the event is unknown to the receiver." },
   OFFER_NOT_FOUND: { status: 404, description: "The offer named by the event is unknown to the receiver." },
@@ -26,7 +28,12 @@ export const errorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: "The body is not `application/json`." },
   VALIDATION_FAILED: { status: 422, description: "The body does not match the contract; `issues` lists each problem." },
   UNKNOWN_EVENT: { status: 422, description: "The `event` is not one this endpoint accepts." },
-  INTERNAL: { status: 500, description: "The receiver failed unexpectedly; the message reveals nothing internal." },
+  INTERNAL: {
+    status: 500,
+    description:
+      "The receiver failed unexpectedly; the message reveals nothing internal. Always HTTP 500: 502, 503 and 504 " +
+      "come from gateways, carry no contract code and are retried like any 5xx.",
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 /** A contract error code, e.g. `CAMPAIGN_NOT_FOUND`. */

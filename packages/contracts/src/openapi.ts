@@ -10,6 +10,7 @@ import * as z from "zod";
 import { endpoints, type EndpointId, type Party } from "./endpoints.js";
 import { ErrorAnswer, errorCodeList, errorCodes, type ErrorCode } from "./errors.js";
 import { events, eventsAt, eventsTo, type EventName } from "./events/index.js";
+import { contractVersion } from "./version.js";
 
 /** An OpenAPI 3.1 document as zod-to-openapi produces it. */
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
@@ -31,10 +32,20 @@ const parties = {
   },
 } as const satisfies Record<Party, { title: string; functionPath: string; description: string }>;
 
-const signingDescription =
-  "Standard Webhooks signature (standardwebhooks.com): `v1,<base64 HMAC-SHA256(secret, \"{webhook-id}." +
-  "{webhook-timestamp}.{raw body}\")>`, space-separated when several secrets are in rotation (any valid one " +
-  "passes). The secret is `whsec_<base64>`. A timestamp more than 5 minutes off is refused with 401.";
+const signedContent = '"{webhook-id}.{webhook-timestamp}.{raw body}"';
+const signingCommon =
+  "Each direction has its own key: a party never holds a key that can sign the other party's events. " +
+  "Signatures are space-separated in `webhook-signature`; during a migration a request may carry both `v1,…` " +
+  "and `v1a,…`, and a receiver accepts it when any signature of a scheme it is configured for is valid. A " +
+  "timestamp more than 5 minutes off is refused with 401.";
+const signingV1aDescription =
+  `Standard Webhooks asymmetric signature (recommended): \`v1a,<base64 Ed25519 signature of ${signedContent}>\`. ` +
+  "The sender holds `whsk_<base64>` (the 32-byte Ed25519 seed, or the 64-byte seed‖public form); the receiver " +
+  "holds only `whpk_<base64 of the 32-byte public key>` and trusts a configured list of them, never a key named " +
+  `in a request. A leaked \`whpk_\` lets no one forge anything. ${signingCommon}`;
+const signingV1Description =
+  `Standard Webhooks symmetric signature (standardwebhooks.com): \`v1,<base64 HMAC-SHA256(secret, ${signedContent})>\`; ` +
+  `the secret is \`whsec_<base64>\`, shared by sender and receiver; several during a rotation. ${signingCommon}`;
 
 const SignedHeaders = z.object({
   "webhook-id": z.uuid().meta({ description: "Equals the envelope's `id`; the same on every retry.", example: events.offer_sent.example.id }),
@@ -105,15 +116,27 @@ function requestBody(names: readonly EventName[]) {
   };
 }
 
-const security: Array<Record<string, string[]>> = [{ webhookSignature: [], supabaseBearer: [] }, { webhookSignature: [] }];
+// Either scheme (or both) authenticates a request; the bearer is only ever an extra gateway check.
+const security: Array<Record<string, string[]>> = [
+  { webhookSignatureV1a: [], supabaseBearer: [] },
+  { webhookSignatureV1a: [] },
+  { webhookSignature: [], supabaseBearer: [] },
+  { webhookSignature: [] },
+];
 
 function buildDocument(party: Party): OpenApiDocument {
   const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "webhookSignatureV1a", {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-signature",
+    description: signingV1aDescription,
+  });
   registry.registerComponent("securitySchemes", "webhookSignature", {
     type: "apiKey",
     in: "header",
     name: "webhook-signature",
-    description: signingDescription,
+    description: signingV1Description,
   });
   registry.registerComponent("securitySchemes", "supabaseBearer", {
     type: "http",
@@ -156,7 +179,7 @@ function buildDocument(party: Party): OpenApiDocument {
     openapi: "3.1.0",
     info: {
       title,
-      version: "1.0.0",
+      version: contractVersion,
       description: `${description}\n\nGenerated from \`@dttracker-dobbletap/contracts\`; do not edit by hand.`,
       license: { name: "MIT", identifier: "MIT" },
     },
@@ -184,20 +207,32 @@ export function buildOpenApiDocuments(): Record<Party, OpenApiDocument> {
   return { dobbletap: buildDocument("dobbletap"), dttracker: buildDocument("dttracker") };
 }
 
+/** Options for {@link buildJsonSchemas}. */
+export interface JsonSchemaOptions {
+  /**
+   * Which side of each schema: `input` (default) is what a receiver accepts (zod input: a timestamp
+   * may carry an offset); `output` is what a sender emits (zod output: timestamps in `Z`).
+   */
+  io?: "input" | "output";
+}
+
 /**
- * One JSON Schema (draft 2020-12) per event envelope, for teams that do not use TypeScript.
+ * One JSON Schema (draft 2020-12) per event envelope, for teams that do not use TypeScript. The
+ * default is what receivers accept; `{ io: "output" }` gives what senders emit.
  *
  * @example
  * ```ts
- * const schemas = buildJsonSchemas();
- * console.log(schemas.offer_sent.$schema);
+ * const accepted = buildJsonSchemas();                 // what a receiver must accept
+ * const emitted = buildJsonSchemas({ io: "output" }); // what a sender sends
+ * console.log(accepted.offer_sent.$schema);
  * ```
  */
-export function buildJsonSchemas(): Record<EventName, Record<string, unknown>> {
+export function buildJsonSchemas(options: JsonSchemaOptions = {}): Record<EventName, Record<string, unknown>> {
+  const io = options.io ?? "input";
   return Object.fromEntries(
     (Object.keys(events) as EventName[]).map((name) => [
       name,
-      z.toJSONSchema(events[name].envelope, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>,
+      z.toJSONSchema(events[name].envelope, { target: "draft-2020-12", io }) as Record<string, unknown>,
     ]),
   ) as Record<EventName, Record<string, unknown>>;
 }

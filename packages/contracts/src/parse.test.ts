@@ -64,13 +64,18 @@ describe("mutations the contract forbids are rejected, naming the field", () => 
     expect(result.success || result.error.message).toMatch(/array creators\[\]/);
   });
 
-  it("an empty batch and a batch of 501 creators", () => {
+  it("an empty batch and a batch of 101 creators (v1.1: 1 to 100)", () => {
     const empty = creatorsExample();
     empty.data.creators = [];
     expect(issuePaths(parseEvent(empty))).toEqual(["data.creators"]);
     const big = creatorsExample();
-    big.data.creators = Array.from({ length: 501 }, () => big.data.creators[0]!);
-    expect(issuePaths(parseEvent(big))).toEqual(["data.creators"]);
+    big.data.creators = Array.from({ length: 101 }, () => big.data.creators[0]!);
+    const refused = parseEvent(big);
+    expect(issuePaths(refused)).toEqual(["data.creators"]);
+    expect(refused.success || refused.error.message).toMatch(/at most 100 creators: split the list/);
+    const full = creatorsExample();
+    full.data.creators = Array.from({ length: 100 }, () => full.data.creators[0]!);
+    expect(parseEvent(full).success).toBe(true);
   });
 
   it("an unknown event name is UNKNOWN_EVENT naming `event`", () => {
@@ -111,10 +116,12 @@ describe("mutations the contract forbids are rejected, naming the field", () => 
     expect(issuePaths(parseEvent(body))).toEqual(["data.creators.0.handle"]);
   });
 
-  it("a timestamp with an offset instead of UTC Z, and a campaign ending before it starts", () => {
-    const body = offerExample();
-    body.occurredAt = "2026-02-08T11:15:00+01:00";
-    expect(issuePaths(parseEvent(body))).toEqual(["occurredAt"]);
+  it("a timestamp that is not RFC 3339, and a campaign ending before it starts", () => {
+    for (const occurredAt of ["2026-02-08 10:15:00", "2026-02-08T10:15:00", "1770545700", "2026-02-30T10:15:00Z"]) {
+      const body = offerExample();
+      body.occurredAt = occurredAt;
+      expect(issuePaths(parseEvent(body))).toEqual(["occurredAt"]);
+    }
     const campaign = clone(events.campaign_created.example);
     campaign.data.campaign.endsAt = "2026-02-01T00:00:00Z";
     expect(issuePaths(parseEvent(campaign))).toEqual(["data.campaign.endsAt"]);
@@ -194,6 +201,8 @@ describe("answers", () => {
     ["a success without a result", { success: true, eventId: id }],
     ["a record of the wrong type", { success: true, eventId: id, result: { ...record, type: "campaign" } }],
     ["a status outside the contract", { success: true, eventId: id, result: { ...record, status: "pending" } }],
+    // v1.1: a new offer cannot already be accepted.
+    ["an offer_sent result that is not offered", { success: true, eventId: id, result: { ...record, status: "accepted" } }],
   ])("parseSuccessAnswer rejects %s", (_, body) => {
     expect(parseSuccessAnswer("offer_sent", body).success).toBe(false);
   });
@@ -232,6 +241,8 @@ describe("the event map", () => {
     expect(Object.fromEntries(Object.entries(errorCodes).map(([code, { status }]) => [code, status]))).toEqual({
       MALFORMED_JSON: 400,
       UNAUTHORIZED: 401,
+      NOT_FOUND: 404,
+      METHOD_NOT_ALLOWED: 405,
       CAMPAIGN_NOT_FOUND: 404,
       CREATOR_NOT_FOUND: 404,
       OFFER_NOT_FOUND: 404,

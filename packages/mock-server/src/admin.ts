@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createOfferDecisions } from "./decisions.js";
 import { FaultConfigError, parseFaultConfig, type FaultInjector } from "./faults.js";
 import { BodyError, readJson, sendError, sendJson } from "./http.js";
-import type { EventLog } from "./log.js";
+import { inspectorPage } from "./inspector-page.js";
+import { matchesFilter, parseEventFilter, type EventLog, type ReceivedEvent } from "./log.js";
+import { recordingFetch } from "./record-deliveries.js";
+import { replayDelivery, ReplayError } from "./replay.js";
 import { applyProviderState, ProviderStateError } from "./provider-states.js";
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
@@ -13,8 +16,14 @@ export interface AdminContext {
   state: MockState;
   faults: FaultInjector;
   events: EventLog;
-  secret: string;
+  secret: string | undefined;
+  /** v1a: the mock's own whsk_ key for what it sends. */
+  signingKey?: string | undefined;
   dttrackerUrl: string | undefined;
+  /** `http://host:port` of this mock, once it listens (replays are sent there). */
+  origin(): string;
+  /** Logs (and prints) a delivery, as the webhook routes do. */
+  record(entry: ReceivedEvent): void;
   /** Reloads the seed (or nothing) and forgets delivered ids. */
   resetState(empty?: boolean): void;
   /** Forgets delivered ids only (Pact replays the same example ids under different states). */
@@ -26,7 +35,12 @@ export interface AdminContext {
 export function adminRoutes(as: MockParty): string[] {
   const routes = [
     "GET    /__mock/state            the whole state (in the seed format)",
-    "GET    /__mock/events           every request received on the webhook routes, with its outcome",
+    "GET    /__mock/                 the inspector page (in a browser; JSON for other clients)",
+    "GET    /__mock/events           deliveries received, whole; ?event=&status=&id=&after=&limit=, ?direction=out|all",
+    "GET    /__mock/events/stream    the same, live (Server-Sent Events; ?after= or Last-Event-ID resumes)",
+    "GET    /__mock/events/{seq}     one delivery",
+    "POST   /__mock/events/{seq}/replay  send it again, signed afresh: same id, or { \"newId\": true }",
+    "DELETE /__mock/events           forget the deliveries",
     "POST   /__mock/reset            back to the seed; { \"empty\": true } for nothing",
     "POST   /__mock/faults           e.g. { \"status\": 503, \"retryAfter\": 1, \"count\": 2 }, { \"latencyMs\": 200 }, { \"drop\": true }",
     "DELETE /__mock/faults           clear the fault (or POST { \"clear\": true })",
@@ -41,7 +55,18 @@ export function adminRoutes(as: MockParty): string[] {
   return routes;
 }
 
+/** A path segment decoded, or `undefined` for bad percent-encoding (`%E0%A4%A`). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 const DECISION = /^\/__mock\/offers\/([^/]+)\/(accept|decline)$/;
+const ONE_EVENT = /^\/__mock\/events\/(\d+)(\/replay)?$/;
+const HEARTBEAT_MS = 15_000;
 
 /**
  * Serves `/__mock/*`. No signature is needed: the admin API is for the developer and the test runner
@@ -54,19 +79,39 @@ const DECISION = /^\/__mock\/offers\/([^/]+)\/(accept|decline)$/;
  * ```
  */
 export function createAdmin(context: AdminContext): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> {
-  const decide = createOfferDecisions(context.state, { dttrackerUrl: context.dttrackerUrl, secret: context.secret });
+  const decide = createOfferDecisions(context.state, {
+    dttrackerUrl: context.dttrackerUrl,
+    secret: context.secret,
+    signingKey: context.signingKey,
+    fetch: recordingFetch(context.record),
+  });
   return async (req, res, path) => {
     const method = req.method ?? "GET";
+    const query = new URL(req.url ?? "/", "http://mock").searchParams;
     try {
       const route = `${method} ${path}`;
       switch (route) {
         case "GET /__mock":
         case "GET /__mock/":
+          // A browser asks for HTML first; scripts (curl, fetch) keep getting the JSON they always got.
+          if (/^text\/html/.test(req.headers.accept ?? "")) return sendHtml(res, inspectorPage(context.as));
           return sendJson(res, 200, { as: context.as, routes: adminRoutes(context.as) });
         case "GET /__mock/state":
           return sendJson(res, 200, context.state.snapshot());
-        case "GET /__mock/events":
-          return sendJson(res, 200, { total: context.events.total, events: context.events.list() });
+        case "GET /__mock/events": {
+          const filter = parseFilter(res, query);
+          if (!filter) return;
+          // As before the log kept sent deliveries: received ones only, unless ?direction=out|all.
+          if (!query.has("direction")) filter.direction = "in";
+          return sendJson(res, 200, { total: context.events.total, events: context.events.list(filter) });
+        }
+        case "GET /__mock/events/stream": {
+          const filter = parseFilter(res, query);
+          if (!filter) return;
+          const resume = Number(req.headers["last-event-id"]);
+          if (Number.isInteger(resume) && resume >= 0) filter.after = resume;
+          return stream(req, res, context.events, filter);
+        }
         case "DELETE /__mock/events":
           context.events.clear();
           return sendJson(res, 200, { success: true });
@@ -96,6 +141,20 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
           return sendJson(res, 200, values);
         }
       }
+      const one = ONE_EVENT.exec(path);
+      if (one) {
+        const entry = context.events.get(Number(one[1]));
+        if (!entry) return sendError(res, 404, `No delivery ${one[1]} in the log (it holds the newest ${context.events.capacity}; a reset clears it).`);
+        if (!one[2] && method === "GET") return sendJson(res, 200, entry);
+        if (one[2] && method === "POST") {
+          const body = (await readJson(req)) as { newId?: unknown };
+          if (context.secret === undefined) {
+            // v1a-only: the mock holds the sender's public key, which cannot sign anything.
+            return sendError(res, 409, "Replay re-signs with the mock's v1 secret, and this mock verifies v1a only (it holds just the sender's public key). Start it with --secret too, or resend from the sender.");
+          }
+          return sendJson(res, 200, await replayDelivery(entry, { origin: context.origin(), secret: context.secret, newId: body.newId === true }));
+        }
+      }
       const decision = method === "POST" ? DECISION.exec(path) : null;
       if (decision) {
         if (context.as !== "dobbletap") {
@@ -103,14 +162,61 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
         }
         const body = (await readJson(req)) as { reason?: unknown };
         const reason = typeof body.reason === "string" && body.reason.trim() !== "" ? body.reason.trim().slice(0, 500) : undefined;
-        const answer = await decide(decodeURIComponent(decision[1]!), decision[2] === "accept" ? "accepted" : "declined", reason);
+        const offerId = decodePathSegment(decision[1]!);
+        if (offerId === undefined) return sendError(res, 400, `The offer id in ${path} is not valid percent-encoding. Use the offer's UUID.`);
+        const answer = await decide(offerId, decision[2] === "accept" ? "accepted" : "declined", reason);
         return sendJson(res, answer.status, answer.body);
       }
       return sendError(res, 404, `No admin route ${method} ${path}. Routes:\n${adminRoutes(context.as).join("\n")}`);
     } catch (error) {
       if (error instanceof BodyError) return sendError(res, error.status, error.message);
       if (error instanceof FaultConfigError || error instanceof ProviderStateError) return sendError(res, 400, error.message);
+      if (error instanceof ReplayError) return sendError(res, error.status, error.message);
       return sendError(res, 500, "The admin route failed unexpectedly.");
     }
   };
+}
+
+/** The query's filter, or a 400 naming the bad parameter (and undefined). */
+function parseFilter(res: ServerResponse, query: URLSearchParams): ReturnType<typeof parseEventFilter> | undefined {
+  try {
+    return parseEventFilter(query);
+  } catch (error) {
+    sendError(res, 400, (error as Error).message);
+    return undefined;
+  }
+}
+
+function sendHtml(res: ServerResponse, html: string): void {
+  res.writeHead(200, {
+    "content-type": "text/html; charset=utf-8",
+    "content-length": Buffer.byteLength(html),
+    // The page runs only its own inline script and talks only to this origin.
+    "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+  });
+  res.end(html);
+}
+
+/**
+ * `GET /__mock/events/stream`: the log as Server-Sent Events. First the kept entries that match
+ * (after `after`), then each new one; `event: clear` when the log is cleared (a reset). A comment
+ * every 15 s keeps proxies from closing an idle stream.
+ */
+function stream(req: IncomingMessage, res: ServerResponse, events: EventLog, filter: ReturnType<typeof parseEventFilter>): void {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  const send = (entry: ReceivedEvent) => res.write(`id: ${entry.seq}\nevent: delivery\ndata: ${JSON.stringify(entry)}\n\n`);
+  for (const entry of events.list(filter)) send(entry);
+  const live = { ...filter, after: undefined, limit: undefined };
+  const unsubscribe = events.subscribe((entry) => {
+    if (entry === "clear") res.write("event: clear\ndata: {}\n\n");
+    else if (matchesFilter(entry, live)) send(entry);
+  });
+  const heartbeat = setInterval(() => res.write(": heartbeat\n\n"), HEARTBEAT_MS);
+  heartbeat.unref();
+  const stop = () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  req.once("close", stop);
+  res.once("close", stop);
 }

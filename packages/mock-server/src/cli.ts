@@ -5,17 +5,28 @@
  *
  * @packageDocumentation
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { eventNames, isEventName } from "@dttracker-dobbletap/contracts";
-import { createSigner } from "@dttracker-dobbletap/sdk";
+import { createSigner, createVerifier } from "@dttracker-dobbletap/sdk";
+import { dataDirectory, devSecret } from "./dev-credentials.js";
 import { createLineWriter } from "./log.js";
 import { openPersistence, type MockPersistence } from "./persistence.js";
 import { readSeedFile, SeedError, type MockParty } from "./seed.js";
 import { defaultBase, defaultPort, startMockServer } from "./server.js";
-import { trigger, TriggerInputError } from "./trigger.js";
+import { trigger, TriggerInputError, type TriggerReport } from "./trigger.js";
+
+/** Exit codes, as the README documents them. */
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+// Replaced by the bundler (tsup `define`); the source run (tests) reads package.json.
+declare const __MOCK_SERVER_VERSION__: string | undefined;
+const version =
+  typeof __MOCK_SERVER_VERSION__ === "string"
+    ? __MOCK_SERVER_VERSION__
+    : (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
-const fail = (message: string, code = 2): never => {
+const fail = (message: string, code: number = EXIT.usage): never => {
   process.stderr.write(`mock-server: ${message}\n`);
   process.exit(code);
 };
@@ -25,6 +36,29 @@ function port(value: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError("must be a port number from 0 to 65535 (0: any free port).");
   return n;
 }
+
+/** A v1a key from its flag or environment variable, checked now (a whpk_ where a whsk_ goes is named). */
+function keyFrom(flag: string | undefined, variable: string, check: (key: string) => void): string | undefined {
+  const key = flag ?? (process.env[variable] || undefined);
+  if (key === undefined) return undefined;
+  try {
+    check(key);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return key;
+}
+
+const signingKeyFrom = (flag: string | undefined) =>
+  keyFrom(flag, "WEBHOOK_SIGNING_KEY", (key) => {
+    if (!key.startsWith("whsk_")) throw new Error(`--signing-key / WEBHOOK_SIGNING_KEY needs a v1a secret key (whsk_…), but it was given ${key.startsWith("whpk_") ? "a v1a public key (whpk_…): that goes to --verify-key of the receiving side" : "something else"}.`);
+    createSigner(key);
+  });
+const verifyKeyFrom = (flag: string | undefined) =>
+  keyFrom(flag, "WEBHOOK_VERIFY_KEY", (key) => {
+    if (!key.startsWith("whpk_")) throw new Error(`--verify-key / WEBHOOK_VERIFY_KEY needs a v1a public key (whpk_…), but it was given ${key.startsWith("whsk_") ? "a v1a secret key (whsk_…): that stays with the sender (its --signing-key)" : "something else"}.`);
+    createVerifier([key]);
+  });
 
 /** The secret from --secret or WEBHOOK_SECRET, checked now rather than at the first request. */
 function secretFrom(flag: string | undefined): string | undefined {
@@ -44,6 +78,8 @@ interface ServeFlags {
   port?: number;
   host: string;
   secret?: string;
+  signingKey?: string;
+  verifyKey?: string;
   empty?: boolean;
   seed?: string;
   dttrackerUrl?: string;
@@ -51,6 +87,7 @@ interface ServeFlags {
   quiet?: boolean;
   dataDir?: string;
   databaseUrl?: string;
+  logFormat: "text" | "json";
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -68,20 +105,42 @@ async function serve(flags: ServeFlags): Promise<void> {
     );
   }
   const write = createLineWriter((chunk) => process.stdout.write(chunk));
+  // --secret, then WEBHOOK_SECRET, then the data folder's own (made once, kept): one secret per checkout.
+  // With v1a keys and no v1 secret the mock speaks v1a only (v1.1: a v1a-only receiver refuses v1).
+  const given = secretFrom(flags.secret);
+  const signingKey = signingKeyFrom(flags.signingKey);
+  const verifyKey = verifyKeyFrom(flags.verifyKey);
+  const keysOnly = given === undefined && (signingKey !== undefined || verifyKey !== undefined);
+  const dir = dataDirectory(flags.dataDir);
+  const stored = given === undefined && !keysOnly ? (() => {
+    try {
+      return devSecret(dir);
+    } catch (error) {
+      return fail(`Could not keep the development secret in ${dir}: ${(error as Error).message} Pass --data-dir DIR, or --secret / WEBHOOK_SECRET.`);
+    }
+  })() : undefined;
   const mock = await startMockServer({
     persistence,
     as: flags.as,
     base: flags.base ?? defaultBase[flags.as],
     port: flags.port ?? defaultPort[flags.as],
     host: flags.host,
-    secret: secretFrom(flags.secret),
+    secret: given ?? stored?.secret,
+    signingKey,
+    verifyKey,
     verifySignatures: flags.verifySignatures,
     seed,
     empty: flags.empty,
     dttrackerUrl: flags.dttrackerUrl,
     log: flags.quiet ? false : write,
+    logFormat: flags.logFormat,
   }).catch((error: NodeJS.ErrnoException) =>
-    fail(error.code === "EADDRINUSE" ? `Port ${flags.port ?? defaultPort[flags.as]} is in use: pick another with --port (0 = any free port).` : error.message),
+    fail(
+      error.code === "EADDRINUSE"
+        ? `Port ${flags.port ?? defaultPort[flags.as]} on ${flags.host} is in use (another mock, or an example receiver?): stop it, or pick another with --port (0 = any free port).`
+        : error.message,
+      EXIT.failed,
+    ),
   );
 
   out(`Mock ${flags.as === "dobbletap" ? "Dobbletap" : "DTTracker"} listening on ${mock.origin}`);
@@ -90,10 +149,20 @@ async function serve(flags: ServeFlags): Promise<void> {
     out("!!! WARNING: --no-verify-signatures: UNSIGNED REQUESTS ARE ACCEPTED. Anyone who can reach this port can !!!");
     out("!!! send events. For local contract runs with tools that cannot sign only; never expose this mock.    !!!");
   }
-  if (mock.generatedSecret) {
-    out("");
-    out(`Generated test secret (this run only; set WEBHOOK_SECRET or --secret to choose one): ${mock.secret}`);
-  }
+  out("");
+  out(
+    keysOnly
+      ? "Signatures: v1a only (--verify-key / --signing-key or WEBHOOK_VERIFY_KEY / WEBHOOK_SIGNING_KEY); no v1 secret."
+      : given !== undefined
+      ? `Secret: from ${flags.secret !== undefined ? "--secret" : "WEBHOOK_SECRET"}.`
+      : `Secret: ${stored!.source === "created" ? "made now and kept" : "kept"} in ${stored!.path} (the same on every start; --secret or WEBHOOK_SECRET override it).`,
+  );
+  const party = flags.as === "dobbletap" ? "DOBBLETAP" : "DTTRACKER";
+  out("In another terminal, paste:");
+  // A secret you gave is never echoed (it may be a real one); the kept development one is, to paste.
+  const secretPart = stored !== undefined ? `WEBHOOK_SECRET=${mock.secret} ` : "";
+  out(`  export ${secretPart}${party}_URL=${mock.url} ${party}_STATES_URL=${mock.origin}/__mock/provider-states`);
+  out(`Inspector: ${mock.origin}/__mock/ (open it in a browser)`);
   out("");
   out(`Webhook routes (${flags.verifySignatures ? "Standard Webhooks signature required" : "signatures NOT checked"}):`);
   for (const route of mock.routes) out(`  POST ${route.url}  (${route.events.join(", ")})`);
@@ -120,50 +189,116 @@ async function serve(flags: ServeFlags): Promise<void> {
 interface TriggerFlags {
   to: string;
   secret?: string;
+  signingKey?: string;
   set: string[];
   id?: string;
   bearerEnv?: string;
+  data?: string;
+  dryRun?: boolean;
+  showRequest?: boolean;
+  json?: boolean;
+  withPrerequisites?: boolean;
+  expect?: string;
+}
+
+/** `--data @file.json` (or inline JSON): the event's data. */
+function dataFrom(flag: string | undefined): unknown {
+  if (flag === undefined) return undefined;
+  const file = flag.startsWith("@") ? flag.slice(1) : undefined;
+  let text = flag;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      fail(`--data @${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}.`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return fail(`--data ${file ? `@${file}` : ""}: not JSON (${(error as Error).message}). Give the event's data object, e.g. --data @offer.json.`);
+  }
+}
+
+function printRequest(report: TriggerReport): void {
+  out(`POST ${report.request.url}`);
+  for (const [name, value] of Object.entries(report.request.headers)) out(`${name}: ${value}`);
+  out("");
+  out(JSON.stringify(JSON.parse(report.request.body), null, 2));
+  out("");
 }
 
 async function fire(event: string, flags: TriggerFlags): Promise<void> {
   if (!isEventName(event)) fail(`Unknown event "${event}". Events: ${eventNames.join(", ")}.`);
-  const secret = secretFrom(flags.secret) ?? fail("No secret: pass --secret or set WEBHOOK_SECRET (the receiver's signing secret).");
+  const secret = secretFrom(flags.secret);
+  const signingKey = signingKeyFrom(flags.signingKey);
+  if (secret === undefined && signingKey === undefined) {
+    fail("Nothing to sign with: pass --signing-key or set WEBHOOK_SIGNING_KEY (v1a, whsk_…), or --secret / WEBHOOK_SECRET (v1, whsec_…).");
+  }
   let bearerToken: string | undefined;
   if (flags.bearerEnv !== undefined) {
     bearerToken = process.env[flags.bearerEnv] || fail(`--bearer-env ${flags.bearerEnv}: that environment variable is not set.`);
   }
-  const report = await trigger({ event: event as never, to: flags.to, secret, set: flags.set, id: flags.id, bearerToken }).catch((error: Error) =>
-    fail(error instanceof TriggerInputError ? error.message : `Could not send: ${error.message}`),
+  const report = await trigger({
+    event: event as never,
+    to: flags.to,
+    secret,
+    signingKey,
+    set: flags.set,
+    id: flags.id,
+    bearerToken,
+    data: dataFrom(flags.data),
+    dryRun: flags.dryRun,
+    withPrerequisites: flags.withPrerequisites,
+    expect: flags.expect,
+  }).catch((error: Error) =>
+    error instanceof TriggerInputError ? fail(error.message) : fail(`Could not send: ${error.message}`, EXIT.failed),
   );
+  const code = report.ok ? EXIT.ok : EXIT.failed;
+  if (flags.json) {
+    out(JSON.stringify(report, null, 2));
+    process.exit(code);
+  }
+  for (const step of report.prerequisites) out(`${step.ok ? "·" : "✗"} first: ${step.step} ${step.status ?? ""} ${step.verdict}`);
+  if (flags.showRequest || flags.dryRun) printRequest(report);
+  if (report.dryRun) {
+    out("Dry run: nothing sent.");
+    process.exit(EXIT.ok);
+  }
   out(`→ POST ${flags.to}  ${event}  id ${String(report.envelope.id)}`);
   if (report.requestIssues.length > 0) {
     out(`  (sent on purpose although it breaks the contract: ${report.requestIssues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")})`);
   }
-  if (report.status === undefined) {
-    out(`✗ ${report.verdict}`);
-    process.exit(1);
+  if (report.status !== undefined) {
+    out(`← ${report.status}`);
+    out(typeof report.body === "string" ? report.body : JSON.stringify(report.body, null, 2));
   }
-  out(`← ${report.status}`);
-  out(typeof report.body === "string" ? report.body : JSON.stringify(report.body, null, 2));
-  out(`${report.contractValid ? "✓" : "✗"} ${report.verdict}`);
-  process.exit(report.synced ? 0 : 1);
+  // ✓ only for the answer wanted: a success (or what --expect names); a contract-valid error is still ✗.
+  out(`${report.ok ? "✓" : "✗"} ${report.verdict}`);
+  process.exit(code);
 }
 
 const program = new Command("mock-server")
   .description("Emulates Dobbletap or DTTracker with the contract's rules: inspect, reset, inject faults, fire signed events.")
   // Options after `trigger` belong to trigger (both have --secret).
   .enablePositionalOptions()
+  .version(version, "-V, --version", "print the version")
+  // Bad usage (a missing or wrong flag) exits 2, as documented; --help and --version exit 0.
+  .exitOverride()
   .addOption(new Option("--as <party>", "the party to play").choices(["dobbletap", "dttracker"]).default("dobbletap"))
   .option("--base <path>", `base path of the functions (default ${defaultBase.dobbletap} as dobbletap, ${defaultBase.dttracker} as dttracker)`)
   .option("--port <port>", "port (default 4010 as dobbletap, 4011 as dttracker; 0 = any free port)", port)
   .option("--host <host>", "interface to listen on", "127.0.0.1")
-  .option("--secret <whsec>", "signing secret (default: $WEBHOOK_SECRET, else one is generated and printed)")
+  .option("--secret <whsec>", "v1 signing secret (default: $WEBHOOK_SECRET, else one is generated and printed unless --verify-key is given)")
+  .option("--signing-key <whsk>", "v1a: this mock's own secret key, signing what it sends (default: $WEBHOOK_SIGNING_KEY)")
+  .option("--verify-key <whpk>", "v1a: the other party's public key that requests must be signed for (default: $WEBHOOK_VERIFY_KEY)")
   .option("--empty", "start with no data (no demo seed)")
   .option("--seed <file>", "start with this JSON data (format: see README)")
   .option("--dttracker-url <url>", "as dobbletap: DTTracker's functions base URL, where accept/decline events go")
   .option("--no-verify-signatures", "accept unsigned requests (for tools that cannot sign; never in production)")
   .option("--quiet", "no per-request log lines")
-  .option("--data-dir <dir>", "keep the state and remembered deliveries in a PGlite database in this folder (survives a restart)")
+  .addOption(new Option("--log-format <format>", "per-delivery lines: text, or json (one object a line)").choices(["text", "json"]).default("text"))
+  .option("--data-dir <dir>", "folder for the mock's own files: its development secret (default .mock-server in the working directory); when given, also the state and remembered deliveries, in a PGlite database (survives a restart)")
   .option("--database-url <url>", "keep the state and remembered deliveries in this PostgreSQL database instead")
   .action((flags: ServeFlags) => serve(flags));
 
@@ -172,13 +307,24 @@ program
   .description("sign and send one contract example (with overrides) to a real endpoint and judge the answer")
   .argument("<event>", `one of: ${eventNames.join(", ")}`)
   .requiredOption("--to <url>", "the full URL of the receiving endpoint")
-  .option("--secret <whsec>", "signing secret (default: $WEBHOOK_SECRET)")
+  .option("--secret <whsec>", "v1 signing secret (default: $WEBHOOK_SECRET)")
+  .option("--signing-key <whsk>", "v1a secret key to sign with (default: $WEBHOOK_SIGNING_KEY); with --secret too, both signatures")
   .option("--set <path=value>", "override a field, e.g. data.creators.0.status=pending (repeatable; JSON values parse)", (value: string, all: string[]) => [...all, value], [] as string[])
   .option("--id <uuid>", "the event id (default: a fresh UUID)")
   .option("--bearer-env <name>", "send Authorization: Bearer with the token in this environment variable")
+  .option("--data <json|@file>", "the event's data instead of the example's (--set applies on top)")
+  .option("--with-prerequisites", "first send what the event needs (the campaign before an offer; an offer, on a mock, before an accept)")
+  .option("--expect <code|status>", "the answer wanted when it is not a success, e.g. CAMPAIGN_NOT_FOUND or 404 (✓ and exit 0 then)")
+  .option("--dry-run", "print the signed request, send nothing")
+  .option("--show-request", "print the signed request before sending")
+  .option("--json", "print one JSON report (request, prerequisites, answer, verdict) instead of text")
   .action((event: string, flags: TriggerFlags) => fire(event, flags));
 
 // `pnpm mock -- --as dttracker` passes the `--` through; it would end option parsing.
 const argv = process.argv.slice(2);
 if (argv[0] === "--") argv.shift();
-program.parseAsync(argv, { from: "user" }).catch((error: Error) => fail(error instanceof SeedError ? error.message : error.message, 1));
+program.parseAsync(argv, { from: "user" }).catch((error: Error) => {
+  // Commander has already printed its message (and the help or version).
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  fail(error instanceof SeedError ? error.message : error.message, EXIT.failed);
+});

@@ -22,7 +22,7 @@ export interface DecisionAnswer {
  */
 export function createOfferDecisions(
   state: MockState,
-  options: { dttrackerUrl: string | undefined; secret: string },
+  options: { dttrackerUrl: string | undefined; secret?: string | undefined; signingKey?: string | undefined; fetch?: typeof fetch },
 ): (offerId: string, decision: Decision, reason?: string) => Promise<DecisionAnswer> {
   let client: DttrackerClient | undefined;
   return async (offerId, decision, reason) => {
@@ -45,7 +45,19 @@ export function createOfferDecisions(
     }
     const offer = outcome.result;
     offer.decisionEventId ??= state.id();
-    client ??= createDttrackerClient({ baseUrl: options.dttrackerUrl, secret: options.secret });
+    if (options.secret === undefined && options.signingKey === undefined) {
+      return {
+        status: 409,
+        body: { success: false, error: { message: "No key to sign the decision with: start the mock with --signing-key (whsk_…, v1a) or --secret (whsec_…, v1)." } },
+      };
+    }
+    // One key per direction: decisions are signed with Dobbletap's own whsk_ (and the v1 secret, if any).
+    client ??= createDttrackerClient({
+      baseUrl: options.dttrackerUrl,
+      ...(options.signingKey !== undefined && { secretKey: options.signingKey }),
+      ...(options.secret !== undefined && { secret: options.secret }),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     const data = { offerId: offer.id, campaignId: offer.campaignId, creatorId: offer.creatorId };
     const sent =
       decision === "accepted"

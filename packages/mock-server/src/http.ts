@@ -30,17 +30,25 @@ export function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => new BodyError(`The body is larger than ${ADMIN_MAX_BYTES} bytes (1 MiB): admin bodies are small JSON.`, 413);
+    // Refused before a byte is read when it says so; the answer closes the connection (sendJson).
+    if (Number(req.headers["content-length"]) > ADMIN_MAX_BYTES) {
+      req.resume();
+      return reject(tooLarge());
+    }
     req.on("data", (chunk: Buffer) => {
+      if (size > ADMIN_MAX_BYTES) return;
       size += chunk.length;
       if (size > ADMIN_MAX_BYTES) {
-        reject(new BodyError("The body is larger than 1 MiB.", 413));
-        req.destroy();
-        return;
+        // Answered 413 rather than reset: the rest is discarded as it comes, and the answer closes.
+        chunks.length = 0;
+        return reject(tooLarge());
       }
       chunks.push(chunk);
     });
     req.once("error", () => reject(new BodyError("The body could not be read.")));
     req.once("end", () => {
+      if (size > ADMIN_MAX_BYTES) return;
       const text = Buffer.concat(chunks).toString("utf8").trim();
       if (text === "") return resolve({});
       try {
@@ -63,18 +71,21 @@ export function readJson(req: IncomingMessage): Promise<unknown> {
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  // Answered before the request's body was read through (413): close rather than drain it.
+  const close = res.req?.complete === false ? { connection: "close" } : {};
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...close, ...headers });
   res.end(text);
 }
 
 /**
- * A non-contract failure answer (admin routes, unknown paths): `{ success: false, error: { message } }`.
+ * A non-contract failure answer (admin routes, gateway-like faults): `{ success: false, error: { message } }`,
+ * with no contract code.
  *
  * @example
  * ```ts
- * sendError(res, 404, "No route GET /x.");
+ * sendError(res, 404, "No route GET /__mock/x.");
  * ```
  */
-export function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { success: false, error: { message } });
+export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { success: false, error: { message } }, headers);
 }

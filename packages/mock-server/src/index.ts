@@ -30,6 +30,22 @@ export {
 export { demoSeed, parseSeed, readSeedFile, SeedError, SeedSchema, type MockParty } from "./seed.js";
 export { FaultInjector, parseFaultConfig, FaultConfigError, type Fault, type FaultConfig } from "./faults.js";
 export { applyProviderState, providerStateNames, ProviderStateError, type ProviderStateRequest } from "./provider-states.js";
-export { trigger, exampleEnvelope, TriggerInputError, type TriggerOptions, type TriggerReport } from "./trigger.js";
-export { EventLog, formatLine, type ReceivedEvent } from "./log.js";
+export {
+  trigger,
+  exampleEnvelope,
+  TriggerInputError,
+  type TriggerOptions,
+  type TriggerReport,
+  type SignedRequest,
+  type PrerequisiteReport,
+} from "./trigger.js";
+export {
+  EventLog,
+  formatLine,
+  type ReceivedEvent,
+  type EventFilter,
+  type LoggedRequest,
+  type LoggedResponse,
+  type SignatureCheck,
+} from "./log.js";
 export { openPersistence, type MockPersistence, type PersistenceOptions } from "./persistence.js";

@@ -24,7 +24,8 @@ export interface WebhookRoute {
 
 /** How the receivers check signatures. */
 export type SignatureMode =
-  | { verify: true; secret: string }
+  /** v1.1: `secret` (v1) and/or `verifyKey` (the sender's whpk_, v1a); a request signed with either passes. */
+  | { verify: true; secret?: string; verifyKey?: string }
   /** `--no-verify-signatures`: each request is re-signed before the SDK's receiver sees it. */
   | { verify: false; foreignOnce: () => boolean };
 
@@ -35,7 +36,7 @@ export type SignatureMode =
  *
  * @example
  * ```ts
- * const routes = createWebhookRoutes("dobbletap", "/functions/v1/make-server-8061e72e", state, { verify: true, secret }, onOutcome);
+ * const routes = createWebhookRoutes("dobbletap", "/functions/v1/make-server-8061e72e", state, { verify: true, verifyKey }, onOutcome);
  * ```
  */
 export function createWebhookRoutes(
@@ -45,10 +46,13 @@ export function createWebhookRoutes(
   signatures: SignatureMode,
   onOutcome: (path: string, outcome: RequestOutcome) => void,
   persist?: RoutePersistence,
+  /** Wraps each route's Web handler (the mock's delivery log records through it). */
+  wrap: (handler: WebhookHandler, path: string) => WebhookHandler = (handler) => handler,
 ): WebhookRoute[] {
   // With verification off, requests are signed with a secret only this process holds.
   const secret = signatures.verify ? signatures.secret : generateSecret();
-  const signer = createSigner(secret);
+  const verifyKey = signatures.verify ? signatures.verifyKey : undefined;
+  const signer = createSigner(secret ?? generateSecret());
   const routes: WebhookRoute[] = [];
   for (const endpoint of Object.keys(endpoints) as EndpointId[]) {
     if (endpoints[endpoint].receiver !== as) continue;
@@ -58,13 +62,15 @@ export function createWebhookRoutes(
     const handle =
       persist === undefined
         ? createWebhookHandler({
-            secrets: secret,
+            ...(secret !== undefined && { secrets: secret }),
+            ...(verifyKey !== undefined && { publicKeys: [verifyKey] }),
             endpoint,
             handlers: Object.fromEntries(accepted.map((name) => [name, apply])) as never,
             onOutcome: (outcome) => onOutcome(path, outcome),
           })
         : createWebhookHandler({
-            secrets: secret,
+            ...(secret !== undefined && { secrets: secret }),
+            ...(verifyKey !== undefined && { publicKeys: [verifyKey] }),
             endpoint,
             // The state's snapshot commits with the delivery's remembered answer (persistence.ts).
             dedupStore: persist.dedupStore,
@@ -82,7 +88,7 @@ export function createWebhookRoutes(
             onOutcome: (outcome) => onOutcome(path, outcome),
           });
     const web = signatures.verify ? handle : resigning(handle, signer, signatures.foreignOnce);
-    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(web) });
+    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(wrap(web, path)) });
   }
   return routes;
 }

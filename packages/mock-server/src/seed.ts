@@ -8,7 +8,12 @@ export type MockParty = "dobbletap" | "dttracker";
 // The seed schema is built from the contract's own schemas (this package does not depend on zod
 // directly): a seeded record is exactly what the contract would have delivered, plus its status.
 const CampaignStatus = events.campaign_created.result.shape.status;
-const OfferStatus = events.offer_sent.result.shape.status;
+// An offer's lifecycle, from the statuses the contract's answers give it: offered (offer_sent),
+// accepted / declined (the creator's decision), cancelled (its campaign or assignment was).
+const OfferStatus = events.offer_sent.result.shape.status
+  .or(events.offer_accepted.result.shape.status)
+  .or(events.offer_declined.result.shape.status)
+  .or(events.activation_cancelled.result.options[1].shape.status);
 const objectOf = Brand.pick({}).extend.bind(Brand.pick({}));
 
 /**
@@ -29,7 +34,8 @@ const objectOf = Brand.pick({}).extend.bind(Brand.pick({}));
  *
  * Campaigns, creators and offers have the contract's shapes (`Campaign`, `Creator`, `Offer`); the
  * additions are `status` (campaigns: active | cancelled, offers: offered | accepted | declined |
- * cancelled; default active / offered) and a creator's `dttrackerId`. `GET /__mock/state` answers in
+ * cancelled; default active / offered), a creator's `dttrackerId`, and a campaign's or an offer's
+ * `recordId` (Dobbletap's own id for it, which its answers name; generated when absent). `GET /__mock/state` answers in
  * this format, so a state can be saved and used as a seed.
  *
  * @example
@@ -39,11 +45,17 @@ const objectOf = Brand.pick({}).extend.bind(Brand.pick({}));
  */
 export const SeedSchema = objectOf({
   brands: Brand.array().optional(),
-  campaigns: Campaign.safeExtend({ status: CampaignStatus.optional(), cancelReason: text(500).optional() })
+  campaigns: Campaign.safeExtend({
+    status: CampaignStatus.optional(),
+    cancelReason: text(500).optional(),
+    recordId: Uuid.optional(),
+  })
     .array()
     .optional(),
   creators: Creator.extend({ dttrackerId: Uuid.optional() }).array().optional(),
-  offers: Offer.extend({ status: OfferStatus.optional(), reason: text(500).optional() }).array().optional(),
+  offers: Offer.extend({ status: OfferStatus.optional(), reason: text(500).optional(), recordId: Uuid.optional() })
+    .array()
+    .optional(),
   cancelledAssignments: objectOf({ id: Uuid.optional(), campaignId: Uuid, creatorId: Uuid, reason: text(500).optional() })
     .array()
     .optional(),

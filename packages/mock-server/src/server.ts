@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorAnswer, errorCodeList, statusOf, type ErrorCode } from "@dttracker-dobbletap/contracts";
-import { generateSecret, type RequestOutcome } from "@dttracker-dobbletap/sdk";
-import type { NodeListener } from "@dttracker-dobbletap/sdk/node";
+import { generateSecret, type RequestOutcome, type WebhookHandler } from "@dttracker-dobbletap/sdk";
+import { webhookServerOptions, type NodeListener, type ServerBounds } from "@dttracker-dobbletap/sdk/node";
 import { adminRoutes, createAdmin } from "./admin.js";
+import { guardConnections } from "./connection-guard.js";
 import { FaultInjector, type Fault } from "./faults.js";
 import { sendError, sendJson } from "./http.js";
-import { EventLog, formatLine, type ReceivedEvent } from "./log.js";
+import { EventLog, formatJsonLine, formatLine, loggedHeaders, type ReceivedEvent } from "./log.js";
+import { recordDeliveries } from "./record-deliveries.js";
 import { createWebhookRoutes, type WebhookRoute } from "./receivers.js";
 import { demoSeed, type MockParty } from "./seed.js";
 import type { MockPersistence } from "./persistence.js";
@@ -45,8 +47,18 @@ export interface MockServerOptions {
   port?: number;
   /** Default `127.0.0.1`. */
   host?: string;
-  /** The shared signing secret (`whsec_…`); generated when absent (see `generatedSecret` in the result). */
+  /**
+   * The v1 signing secret (`whsec_…`): verifies what the mock receives and signs what it sends.
+   * Generated when neither it nor `verifyKey` is given (see `generatedSecret` in the result).
+   */
   secret?: string;
+  /**
+   * v1a, one key per direction: the other party's public key (`whpk_…`) that requests to the mock
+   * must be signed for. With `secret` too, either signature passes (a migration); alone, v1 is refused.
+   */
+  verifyKey?: string;
+  /** v1a: the mock's own secret key (`whsk_…`), signing what it sends (Dobbletap's offer decisions). */
+  signingKey?: string;
   /** Default true. False accepts unsigned requests (for tools that cannot sign); never in production. */
   verifySignatures?: boolean;
   /** Start with this data instead of the demo seed. */
@@ -57,6 +69,8 @@ export interface MockServerOptions {
   dttrackerUrl?: string;
   /** Where the per-request lines go. Default: none for the library (the CLI prints to stdout). */
   log?: ((line: string) => void) | false;
+  /** `text` (default): one readable line per delivery; `json`: one JSON object per line. */
+  logFormat?: "text" | "json";
   /** How many requests `GET /__mock/events` keeps. Default 10 000. */
   eventLogCapacity?: number;
   /**
@@ -64,6 +78,11 @@ export interface MockServerOptions {
    * survive a restart: the saved state is loaded instead of the seed. Default: in memory.
    */
   persistence?: MockPersistence;
+  /**
+   * How long a client may take (request 15 s, headers 10 s, idle keep-alive 5 s by default:
+   * `webhookServerBounds` of `@dttracker-dobbletap/sdk/node`); a slower client gets 408 and is disconnected.
+   */
+  bounds?: Partial<ServerBounds>;
 }
 
 /** A running mock server. */
@@ -72,8 +91,8 @@ export interface RunningMockServer {
   url: string;
   /** `http://host:port`, where `/__mock/*` lives. */
   origin: string;
-  /** The signing secret in use (generated when none was given). */
-  secret: string;
+  /** The v1 signing secret in use (generated when neither it nor `verifyKey` was given); undefined for a v1a-only mock. */
+  secret: string | undefined;
   /** True when the secret was generated (the CLI prints it once). */
   generatedSecret: boolean;
   as: MockParty;
@@ -110,8 +129,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (as !== "dobbletap" && as !== "dttracker") throw new TypeError(`as must be "dobbletap" or "dttracker", not "${String(as)}".`);
   const base = normaliseBase(options.base ?? defaultBase[as]);
   const host = options.host ?? "127.0.0.1";
-  const generatedSecret = options.secret === undefined;
-  const secret = options.secret ?? generateSecret();
+  const generatedSecret = options.secret === undefined && options.verifyKey === undefined;
+  const secret = options.secret ?? (generatedSecret ? generateSecret() : undefined);
   const verifySignatures = options.verifySignatures ?? true;
   const seed = (): MockSeed => options.seed ?? (options.empty ? {} : demoSeed(as));
   const log = options.log || undefined;
@@ -127,19 +146,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const events = new EventLog(options.eventLogCapacity);
   let foreignPending = false;
 
+  const format = options.logFormat === "json" ? formatJsonLine : formatLine;
   const record = (entry: ReceivedEvent) => {
     events.push(entry);
-    if (log) log(formatLine(entry));
+    if (log) log(format(entry));
   };
-  const onOutcome = (path: string, outcome: RequestOutcome) => {
-    const entry: ReceivedEvent = { at: new Date().toISOString(), path, status: outcome.status, ms: outcome.ms };
-    if (outcome.event !== undefined) entry.event = outcome.event;
-    if (outcome.id !== undefined) entry.id = outcome.id;
-    if (outcome.code !== undefined) entry.code = outcome.code;
-    if (outcome.duplicate) entry.duplicate = true;
-    if (outcome.result !== undefined) entry.result = outcome.result;
-    record(entry);
-  };
+  // The log is written from each request and its answer (recordDeliveries), not from the outcome.
+  const onOutcome = (_path: string, _outcome: RequestOutcome) => {};
+  const wrap = (handler: WebhookHandler, path: string) => recordDeliveries(handler, path, { verify: verifySignatures }, record);
 
   let routes: WebhookRoute[] = [];
   const receivers = new Map<string, NodeListener>();
@@ -149,7 +163,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       base,
       state,
       verifySignatures
-        ? { verify: true, secret }
+        ? { verify: true, secret, verifyKey: options.verifyKey }
         : {
             verify: false,
             foreignOnce: () => {
@@ -160,19 +174,24 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           },
       onOutcome,
       persist,
+      wrap,
     );
     receivers.clear();
     for (const route of routes) receivers.set(route.path, route.listener);
   };
   buildRoutes();
 
+  let origin = "";
   const admin = createAdmin({
     as,
     state,
     faults,
     events,
     secret,
+    signingKey: options.signingKey,
     dttrackerUrl: options.dttrackerUrl,
+    origin: () => origin,
+    record,
     resetState(empty = false) {
       state.load(empty ? {} : seed());
       buildRoutes();
@@ -204,18 +223,19 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     req.resume();
     const known = routes.map((route) => `POST ${route.path}`).join(", ");
-    sendError(res, 404, `No route ${req.method} ${path}. This mock plays ${as}: ${known}; admin under /__mock/.`);
+    // v1.1: an unknown path is the contract's 404 NOT_FOUND (its message never echoes the raw path at length).
+    sendJson(
+      res,
+      statusOf("NOT_FOUND"),
+      errorAnswer("NOT_FOUND", `No endpoint at ${path.slice(0, 200)}. This mock plays ${as}: ${known}; admin under /__mock/.`),
+    );
   };
 
-  const server = createServer({ keepAliveTimeout: 5_000 }, listener);
-  // A malformed request line or header never reaches the listener; answer it and keep serving.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    else socket.destroy();
-  });
+  const server = createServer(webhookServerOptions(options.bounds), listener);
+  guardConnections(server);
   await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {
     url: origin + base,
@@ -253,8 +273,11 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-const codeByStatus = new Map<number, ErrorCode>();
-for (const code of errorCodeList) if (!codeByStatus.has(statusOf(code))) codeByStatus.set(statusOf(code), code);
+// The contract code an injected status stands for: the generic code of its status, never a
+// specific one (a 404 fault is NOT_FOUND, not CAMPAIGN_NOT_FOUND). 502/503/504 have none: v1.1
+// says they come from gateways and carry no contract code.
+const faultCodes: Partial<Record<number, ErrorCode>> = {};
+for (const code of errorCodeList) faultCodes[statusOf(code)] ??= code;
 
 /** Applies an injected fault; the request is not processed (unless the fault is latency alone). */
 async function injectFault(
@@ -274,22 +297,25 @@ async function injectFault(
     status: fault.kind === "drop" ? 0 : fault.status,
     fault: fault.kind,
     ms: performance.now() - started,
+    direction: "in",
+    error: fault.kind === "drop" ? "Fault injected: the connection was cut." : `Fault injected: HTTP ${fault.status}; the event was not processed.`,
   };
   const id = req.headers["webhook-id"];
   if (typeof id === "string") entry.id = id.slice(0, 100);
+  const received = Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []));
+  // The body is not read: a faulted delivery is refused before the receiver sees it.
+  entry.request = { method: req.method ?? "POST", headers: loggedHeaders(received, "not checked"), body: "", signature: "not checked" };
   record(entry);
   if (fault.kind === "drop") {
     req.socket.destroy();
     return;
   }
   req.resume();
-  const code = codeByStatus.get(fault.status) ?? "INTERNAL";
+  const code = faultCodes[fault.status];
   const headers: Record<string, string> = { connection: "close" };
   if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
-  sendJson(
-    res,
-    fault.status,
-    errorAnswer(code, `Fault injected by the mock server (HTTP ${fault.status}); the event was not processed. Retry with the same webhook-id.`),
-    headers,
-  );
+  const message = `Fault injected by the mock server (HTTP ${fault.status}); the event was not processed. Retry with the same webhook-id.`;
+  // A status with no contract code (502, 503, 504, 429…) answers as a gateway would: no contract body.
+  if (code === undefined) return void sendError(res, fault.status, message, headers);
+  sendJson(res, fault.status, errorAnswer(code, message), headers);
 }

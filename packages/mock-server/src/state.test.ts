@@ -19,14 +19,49 @@ const ids = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, "0")
 describe("MockState as Dobbletap", () => {
   const dobbletap = () => new MockState(demoSeed("dobbletap"), { newId: ids });
 
+  it("apply(offer_sent) in v1.1's order: unknown campaign 404, then cancelled campaign 409, then unknown creator 404", () => {
+    const stranger = { ...example("offer_sent"), data: { offer: { ...example("offer_sent").data.offer, creatorId: ids() } } };
+    expect(new MockState({}, { newId: ids }).apply(stranger)).toMatchObject({ ok: false, code: "CAMPAIGN_NOT_FOUND" });
+    const state = dobbletap();
+    state.apply(example("activation_cancelled", (d) => delete d.creatorId));
+    // Both the campaign is cancelled and the creator unknown: the cancelled campaign is named.
+    expect(state.apply(stranger)).toMatchObject({ ok: false, code: "INVALID_STATE" });
+    expect(dobbletap().apply(stranger)).toMatchObject({ ok: false, code: "CREATOR_NOT_FOUND" });
+  });
+
+  it("apply(offer_sent) again under a new event id answers status offered even after the creator decided", () => {
+    const state = dobbletap();
+    const first = state.apply(example("offer_sent"));
+    expect(state.decide(offerId, "accepted")).toMatchObject({ ok: true });
+    expect(state.apply(example("offer_sent"))).toEqual({ ...first, duplicate: true });
+  });
+
+  it("apply(activation_updated) with null clears brief, budget, startsAt and endsAt; absent fields stay", () => {
+    const state = dobbletap();
+    const before = { ...state.campaigns.get(campaignId)! };
+    expect(before.brief && before.budget && before.startsAt && before.endsAt).toBeTruthy();
+    const cleared = state.apply(example("activation_updated", (d) => (d.changes = { brief: null, budget: null, startsAt: null, endsAt: null })));
+    expect(cleared).toMatchObject({ ok: true, result: { status: "active", id: before.recordId } });
+    const after = state.campaigns.get(campaignId)!;
+    for (const field of ["brief", "budget", "startsAt", "endsAt"]) expect(field in after).toBe(false);
+    expect([after.title, after.platforms, after.visibility]).toEqual([before.title, before.platforms, before.visibility]);
+    // A cleared start no longer conflicts with an early end.
+    expect(state.apply(example("activation_updated", (d) => (d.changes = { endsAt: "2026-01-01T00:00:00.000Z" })))).toMatchObject({ ok: true });
+    expect(JSON.stringify(state.snapshot())).not.toContain("null");
+  });
+
   it("apply(campaign_created) creates the campaign; the same content again is a duplicate, different content INVALID_STATE", () => {
     const state = new MockState({ creators: demoSeed("dobbletap").creators }, { newId: ids });
-    expect(state.apply(example("campaign_created"))).toEqual({ ok: true, duplicate: false, result: { type: "campaign", id: campaignId, status: "active" } });
-    expect(state.apply(example("campaign_created"))).toMatchObject({ ok: true, duplicate: true });
+    const created = state.apply(example("campaign_created"));
+    // v1.1: result.id is Dobbletap's own record id, not DTTracker's campaign id.
+    const recordId = state.campaigns.get(campaignId)!.recordId;
+    expect(recordId).not.toBe(campaignId);
+    expect(created).toEqual({ ok: true, duplicate: false, result: { type: "campaign", id: recordId, status: "active" } });
+    expect(state.apply(example("campaign_created"))).toEqual({ ok: true, duplicate: true, result: { type: "campaign", id: recordId, status: "active" } });
     expect(state.apply(example("campaign_created", (d) => (d.campaign.title = "Other")))).toMatchObject({ ok: false, code: "INVALID_STATE" });
   });
 
-  it("apply(offer_sent) names CAMPAIGN_NOT_FOUND before CREATOR_NOT_FOUND, then creates the offer once the campaign exists", () => {
+  it("apply(offer_sent) names CAMPAIGN_NOT_FOUND first, then CREATOR_NOT_FOUND, then creates the offer once both exist", () => {
     const state = new MockState({}, { newId: ids });
     const missing = state.apply(example("offer_sent"));
     expect(missing).toMatchObject({ ok: false, code: "CAMPAIGN_NOT_FOUND" });
@@ -34,8 +69,9 @@ describe("MockState as Dobbletap", () => {
     state.apply(example("campaign_created"));
     expect(state.apply(example("offer_sent"))).toMatchObject({ ok: false, code: "CREATOR_NOT_FOUND" });
     state.putCreator(demoSeed("dobbletap").creators![0]!);
-    expect(state.apply(example("offer_sent"))).toEqual({ ok: true, duplicate: false, result: { type: "offer", id: offerId, status: "offered" } });
-    expect(state.offers.get(offerId)?.status).toBe("offered");
+    const recordId = (state.apply(example("offer_sent")) as { result: { id: string } }).result.id;
+    expect(state.offers.get(offerId)).toMatchObject({ status: "offered", recordId });
+    expect(recordId).not.toBe(offerId);
   });
 
   it("apply(offer_sent) with the same offer id: identical → duplicate, different → INVALID_STATE", () => {
@@ -122,6 +158,17 @@ describe("MockState as DTTracker", () => {
     expect(state.apply(example("offer_accepted"))).toEqual({ ok: true, duplicate: false, result: { type: "offer", id: offerId, status: "accepted" } });
     expect(state.apply(example("offer_accepted"))).toMatchObject({ ok: true, duplicate: true });
     expect(state.apply(example("offer_declined"))).toMatchObject({ ok: false, code: "INVALID_STATE" });
+  });
+
+  it("apply(offer_declined) a second time under a new event id: same reason → duplicate, another reason → INVALID_STATE (v1.1)", () => {
+    const state = dttracker();
+    expect(state.apply(example("offer_declined"))).toMatchObject({ ok: true, duplicate: false, result: { status: "declined" } });
+    expect(state.apply(example("offer_declined"))).toMatchObject({ ok: true, duplicate: true, result: { status: "declined" } });
+    const other = state.apply(example("offer_declined", (d) => (d.reason = "Changed my mind")));
+    expect(other).toMatchObject({ ok: false, code: "INVALID_STATE" });
+    expect(!other.ok && other.message).toMatch(/already declined with another reason/);
+    expect(state.apply(example("offer_declined", (d) => delete d.reason))).toMatchObject({ ok: false, code: "INVALID_STATE" });
+    expect(state.offers.get(offerId)?.reason).toBe("Fully booked until March");
   });
 
   it("apply(offer_declined) for an unknown offer → OFFER_NOT_FOUND, even when the campaign is unknown too", () => {

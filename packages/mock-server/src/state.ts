@@ -1,12 +1,13 @@
-import type {
-  Campaign,
-  Creator,
-  ErrorCode,
-  EventData,
-  EventEnvelope,
-  EventName,
-  EventResult,
-  Offer,
+import {
+  clearableFields,
+  type Campaign,
+  type Creator,
+  type ErrorCode,
+  type EventData,
+  type EventEnvelope,
+  type EventName,
+  type EventResult,
+  type Offer,
 } from "@dttracker-dobbletap/contracts";
 import { sameContent } from "./same-content.js";
 
@@ -27,6 +28,8 @@ export type OfferStatus = "offered" | "accepted" | "declined" | "cancelled";
 export interface CampaignRecord extends Campaign {
   status: CampaignStatus;
   cancelReason?: string;
+  /** Dobbletap's own id for the campaign: answers name it (v1.1: `result.id` is the receiver's id). */
+  recordId: string;
 }
 /** A creator in the store; `dttrackerId` is DTTracker's id for it (assigned by `creators_synced`). */
 export interface CreatorRecord extends Creator {
@@ -39,6 +42,11 @@ export interface OfferRecord extends Offer {
   reason?: string;
   /** The id of the `offer_accepted`/`offer_declined` event the Dobbletap mock sent (reused on a re-send). */
   decisionEventId?: string;
+  /**
+   * Dobbletap's own id for the offer (its `creator_campaigns` row), which `offer_sent` answers name.
+   * As DTTracker the offer is its own record and answers name `id`.
+   */
+  recordId: string;
 }
 /** One creator's cancelled part in a campaign (`activation_cancelled` with `creatorId`). */
 export interface AssignmentRecord {
@@ -55,9 +63,9 @@ export interface AssignmentRecord {
  */
 export interface MockSeed {
   brands?: Brand[];
-  campaigns?: (Campaign & { status?: CampaignStatus; cancelReason?: string })[];
+  campaigns?: (Campaign & { status?: CampaignStatus; cancelReason?: string; recordId?: string })[];
   creators?: CreatorRecord[];
-  offers?: (Offer & { status?: OfferStatus; reason?: string })[];
+  offers?: (Offer & { status?: OfferStatus; reason?: string; recordId?: string })[];
   cancelledAssignments?: { id?: string; campaignId: string; creatorId: string; reason?: string }[];
 }
 
@@ -110,7 +118,7 @@ export class MockState {
     for (const brand of seed.brands ?? []) this.brands.set(brand.id, { ...brand });
     for (const { status, ...campaign } of seed.campaigns ?? []) this.putCampaign(campaign, status ?? "active");
     for (const creator of seed.creators ?? []) this.creators.set(creator.dobbletapId, defined({ ...creator }));
-    for (const { status, ...offer } of seed.offers ?? []) this.offers.set(offer.id, defined({ ...offer, status: status ?? "offered" }));
+    for (const { status, recordId, ...offer } of seed.offers ?? []) this.putOffer(offer, status ?? "offered", recordId);
     for (const a of seed.cancelledAssignments ?? []) {
       this.assignments.set(`${a.campaignId}:${a.creatorId}`, defined({ ...a, id: a.id ?? this.newId(), status: "cancelled" as const }));
     }
@@ -162,7 +170,8 @@ export class MockState {
   /**
    * A decision on an offer (`offered` → `accepted`/`declined`), shared by DTTracker's
    * `offer_accepted`/`offer_declined` rules and the Dobbletap mock's admin accept/decline. The same
-   * decision again is a duplicate; the other one, or a cancelled offer, is `INVALID_STATE`.
+   * decision with the same reason again is a duplicate; the other decision, another reason, or a
+   * cancelled offer is `INVALID_STATE` (v1.1).
    *
    * @example
    * ```ts
@@ -177,7 +186,13 @@ export class MockState {
         `Offer ${offerId} is not known here. Only offers delivered with offer_sent can be accepted or declined; check the offerId.`,
       );
     }
-    if (offer.status === decision) return done(offer, true);
+    if (offer.status === decision) {
+      if (offer.reason === reason) return done(offer, true);
+      return fail(
+        "INVALID_STATE",
+        `Offer ${offerId} was already ${decision} ${offer.reason === undefined ? "without a reason" : "with another reason"}; a decision cannot be changed. Resend the first decision unchanged, or nothing.`,
+      );
+    }
     if (offer.status !== "offered") {
       return fail(
         "INVALID_STATE",
@@ -191,9 +206,13 @@ export class MockState {
 
   // ---- provider-state helpers: make a precondition true, idempotently ----
 
-  /** Stores a campaign (replacing any with its id) with the given status. */
-  putCampaign(campaign: Campaign & { cancelReason?: string }, status: CampaignStatus = "active"): CampaignRecord {
-    const record = defined({ ...campaign, status });
+  /** Stores a campaign (replacing any with its id) with the given status; its own record id is kept or made. */
+  putCampaign(
+    campaign: Campaign & { cancelReason?: string; recordId?: string },
+    status: CampaignStatus = "active",
+  ): CampaignRecord {
+    const recordId = campaign.recordId ?? this.campaigns.get(campaign.id)?.recordId ?? this.newId();
+    const record = defined({ ...campaign, status, recordId });
     this.campaigns.set(campaign.id, record);
     if (!this.brands.has(campaign.brand.id)) this.brands.set(campaign.brand.id, { ...campaign.brand });
     return record;
@@ -224,9 +243,9 @@ export class MockState {
     return record;
   }
 
-  /** Stores an offer (replacing any with its id) in the given status. */
-  putOffer(offer: Offer, status: OfferStatus = "offered"): OfferRecord {
-    const record = defined({ ...offer, status });
+  /** Stores an offer (replacing any with its id) in the given status; its own record id is kept or made. */
+  putOffer(offer: Offer & { reason?: string }, status: OfferStatus = "offered", recordId?: string): OfferRecord {
+    const record = defined({ ...offer, status, recordId: recordId ?? this.offers.get(offer.id)?.recordId ?? this.newId() });
     this.offers.set(offer.id, record);
     return record;
   }
@@ -277,22 +296,24 @@ const rules: { [E in EventName]: Rule<E> } = {
   campaign_created(state, { campaign }) {
     const known = state.campaigns.get(campaign.id);
     if (known) {
-      const { status, cancelReason, ...content } = known;
-      if (sameContent(content, campaign)) return done({ type: "campaign", id: campaign.id, status }, true);
+      const { status, cancelReason, recordId, ...content } = known;
+      if (sameContent(content, campaign)) return done({ type: "campaign", id: recordId, status }, true);
       return fail(
         "INVALID_STATE",
         `Campaign ${campaign.id} already exists with different content. Send activation_updated to change it, or use a new campaign id.`,
       );
     }
-    state.putCampaign(campaign);
-    return done({ type: "campaign", id: campaign.id, status: "active" });
+    const record = state.putCampaign(campaign);
+    return done({ type: "campaign", id: record.recordId, status: "active" });
   },
 
   activation_updated(state, { campaignId, changes }) {
     const campaign = state.campaigns.get(campaignId);
     if (!campaign) return campaignNotFound(campaignId, "update");
     if (campaign.status === "cancelled") return cancelledCampaign(campaign, "updates");
-    const merged = { ...campaign, ...defined(changes) };
+    const merged = { ...campaign, ...defined(changes) } as CampaignRecord & Partial<Record<(typeof clearableFields)[number], unknown>>;
+    // v1.1: null clears an optional field.
+    for (const field of clearableFields) if (merged[field] === null) delete merged[field];
     // The event checks its own fields; only the merged record shows an end before an unchanged start.
     if (merged.startsAt && merged.endsAt && Date.parse(merged.endsAt) < Date.parse(merged.startsAt)) {
       return fail(
@@ -300,19 +321,20 @@ const rules: { [E in EventName]: Rule<E> } = {
         `The update would end campaign ${campaignId} (endsAt ${merged.endsAt}) before it starts (startsAt ${merged.startsAt}). Send both dates together.`,
       );
     }
+    for (const field of clearableFields) delete campaign[field];
     Object.assign(campaign, merged);
-    return done({ type: "campaign", id: campaignId, status: "active" });
+    return done({ type: "campaign", id: campaign.recordId, status: "active" });
   },
 
   activation_cancelled(state, { campaignId, creatorId, reason }) {
     const campaign = state.campaigns.get(campaignId);
     if (!campaign) return campaignNotFound(campaignId, "cancellation");
     if (creatorId === undefined) {
-      if (campaign.status === "cancelled") return done({ type: "campaign", id: campaignId, status: "cancelled" }, true);
+      if (campaign.status === "cancelled") return done({ type: "campaign", id: campaign.recordId, status: "cancelled" }, true);
       campaign.status = "cancelled";
       if (reason !== undefined) campaign.cancelReason = reason;
       state.cancelOffers(campaignId, undefined, reason);
-      return done({ type: "campaign", id: campaignId, status: "cancelled" });
+      return done({ type: "campaign", id: campaign.recordId, status: "cancelled" });
     }
     const known = state.assignmentOf(campaignId, creatorId);
     if (known) return done({ type: "assignment", id: known.id, status: "cancelled" }, true);
@@ -331,31 +353,33 @@ const rules: { [E in EventName]: Rule<E> } = {
   offer_sent(state, { offer }) {
     const known = state.offers.get(offer.id);
     if (known) {
-      const { status, reason, decisionEventId, ...content } = known;
-      if (sameContent(content, offer)) return done({ type: "offer", id: offer.id, status }, true);
+      const { status, reason, decisionEventId, recordId, ...content } = known;
+      // v1.1: offer_sent's result is always `offered` — the record as this event created it, even
+      // when the creator has decided since (the decision travels as its own event).
+      if (sameContent(content, offer)) return done({ type: "offer", id: recordId, status: "offered" }, true);
       return fail(
         "INVALID_STATE",
         `Offer ${offer.id} already exists with different content. An offer cannot be changed once sent: send a new offer with a new id.`,
       );
     }
-    // The campaign is checked before the creator: the contract names the event's subject first.
+    // v1.1's order: unknown campaign (404), cancelled campaign (409), unknown creator (404).
     const campaign = state.campaigns.get(offer.campaignId);
     if (!campaign) return campaignNotFound(offer.campaignId, "offer");
+    if (campaign.status === "cancelled") return cancelledCampaign(campaign, "offers");
     if (!state.creators.has(offer.creatorId)) {
       return fail(
         "CREATOR_NOT_FOUND",
         `Creator ${offer.creatorId} is not known to Dobbletap. Address offers by the dobbletapId from creators_synced.`,
       );
     }
-    if (campaign.status === "cancelled") return cancelledCampaign(campaign, "offers");
     if (state.assignmentOf(offer.campaignId, offer.creatorId)) {
       return fail(
         "INVALID_STATE",
         `Creator ${offer.creatorId}'s assignment in campaign ${offer.campaignId} was cancelled; it takes no more offers for this creator.`,
       );
     }
-    state.putOffer(offer);
-    return done({ type: "offer", id: offer.id, status: "offered" });
+    const record = state.putOffer(offer);
+    return done({ type: "offer", id: record.recordId, status: "offered" });
   },
 
   creators_synced(state, { creators }) {
@@ -413,5 +437,6 @@ function decideByEvent<D extends Decision>(
   }
   const outcome = state.decide(data.offerId, decision, data.reason);
   if (!outcome.ok) return outcome;
+  // offer_accepted/offer_declined are DTTracker's to receive, and the offer is DTTracker's own record.
   return done({ type: "offer", id: data.offerId, status: decision }, outcome.duplicate);
 }

@@ -44,6 +44,8 @@ afterAll(async () => {
   await Promise.all([dobbletap?.stop(), dttracker?.stop()]);
 });
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 describe("mock-server: the flow that must work end to end", () => {
   it("campaign_created → creators_synced → offer_sent → accept → offer_accepted → activation_updated → activation_cancelled", async () => {
     const toDobbletap = createDobbletapClient({ baseUrl: dobbletapBase(), secret, retry: fast });
@@ -51,13 +53,16 @@ describe("mock-server: the flow that must work end to end", () => {
 
     const created = await toDobbletap.campaignCreated({ campaign });
     expect(created.syncStatus).toEqual({ synced: true, error: null, retryQueued: false });
-    expect(created.result).toEqual({ type: "campaign", id: campaign.id, status: "active" });
+    // v1.1: result.id is the receiver's own record id (Dobbletap's), not the id DTTracker sent.
+    expect(created.result).toEqual({ type: "campaign", id: expect.stringMatching(uuid), status: "active" });
+    expect(created.result?.id).not.toBe(campaign.id);
 
     const synced = await toDttracker.creatorsSynced({ creators: [creator] });
     expect(synced.result?.synced).toEqual([{ dobbletapId: creator.dobbletapId, dttrackerId: expect.any(String) }]);
 
     const sent = await toDobbletap.offerSent({ offer });
-    expect(sent.result).toEqual({ type: "offer", id: offer.id, status: "offered" });
+    expect(sent.result).toEqual({ type: "offer", id: expect.stringMatching(uuid), status: "offered" });
+    expect(sent.result?.id).not.toBe(offer.id);
 
     const accepted = await call(`${dobbletap.origin}/__mock/offers/${offer.id}/accept`, "POST");
     expect(accepted.status).toBe(200);
@@ -66,18 +71,18 @@ describe("mock-server: the flow that must work end to end", () => {
     expect((await call(`${dttracker.origin}/__mock/state`)).body.offers[0].status).toBe("accepted");
 
     const updated = await toDobbletap.activationUpdated(events.activation_updated.example.data);
-    expect(updated.result).toEqual({ type: "campaign", id: campaign.id, status: "active" });
+    expect(updated.result).toEqual({ type: "campaign", id: created.result?.id, status: "active" });
 
     const cancelled = await toDobbletap.activationCancelled(events.activation_cancelled.example.data);
     expect(cancelled.result).toMatchObject({ type: "assignment", status: "cancelled" });
 
     const state = (await call(`${dobbletap.origin}/__mock/state`)).body;
-    expect(state.offers).toEqual([expect.objectContaining({ id: offer.id, status: "cancelled" })]);
+    expect(state.offers).toEqual([expect.objectContaining({ id: offer.id, recordId: sent.result?.id, status: "cancelled" })]);
     expect(state.cancelledAssignments).toEqual([expect.objectContaining({ campaignId: campaign.id, creatorId: creator.dobbletapId })]);
 
     const received = (await call(`${dobbletap.origin}/__mock/events`)).body.events.map((e: any) => `${e.status} ${e.event}`);
     expect(received).toEqual(["200 campaign_created", "200 offer_sent", "200 activation_updated", "200 activation_cancelled"]);
-    expect(dobbletap.output()).toMatch(/200 offer_sent\s+[0-9a-f]{8}… offer e4b8d2f6… offered \d+\.\dms/);
+    expect(dobbletap.output()).toMatch(new RegExp(`200 offer_sent\\s+[0-9a-f]{8}… offer ${sent.result?.id.slice(0, 8)}… offered \\d+\\.\\dms`));
     expect(dobbletap.output()).not.toContain(secret);
   });
 });
@@ -109,7 +114,8 @@ describe("mock-server: the six production failures", () => {
     expect(run.code).toBe(1);
     expect(run.output).toContain("← 422");
     expect(run.output).toContain('"path": "data.creators"');
-    expect(run.output).toContain("✓ Contract-valid error answer: VALIDATION_FAILED");
+    expect(run.output).toContain("✗ Contract-valid error answer: VALIDATION_FAILED");
+    expect(run.output).not.toContain("✓");
   });
 
   it("#3 a creator with status pending → 422 naming data.creators.0.status (via trigger)", async () => {
@@ -132,14 +138,15 @@ describe("mock-server: the six production failures", () => {
     await client.campaignCreated({ campaign });
     const retried = await client.send("offer_sent", { offer }, { id: events.offer_sent.example.id });
     expect(retried.syncStatus.synced).toBe(true);
-    expect(retried.result).toEqual({ type: "offer", id: offer.id, status: "offered" });
+    expect(retried.result).toEqual({ type: "offer", id: expect.stringMatching(uuid), status: "offered" });
   });
 
   it("#5 a success answer names the record it created, and the record exists", async () => {
     const run = await runCli(["trigger", "campaign_created", "--to", `${dobbletapBase()}/webhooks/dttracker`], env);
     expect(run.code).toBe(0);
-    expect(run.output).toContain(`✓ Contract-valid success: {"type":"campaign","id":"${campaign.id}","status":"active"}`);
-    expect((await call(`${dobbletap.origin}/__mock/state`)).body.campaigns).toEqual([expect.objectContaining({ id: campaign.id, status: "active" })]);
+    const [stored] = (await call(`${dobbletap.origin}/__mock/state`)).body.campaigns;
+    expect(stored).toEqual(expect.objectContaining({ id: campaign.id, status: "active" }));
+    expect(run.output).toContain(`✓ Contract-valid success: {"type":"campaign","id":"${stored.recordId}","status":"active"}`);
   });
 
   it("#6 injected 503s and a dropped connection are retried by the SDK sender; syncStatus tells the truth", async () => {

@@ -4,7 +4,7 @@
  * each process starts in ~0.3 s, where `node --import tsx src/cli.ts` takes over a second.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,7 @@ function cliBundle(): Promise<string> {
       format: "esm",
       target: "node20",
       conditions: ["@dttracker-dobbletap/source"],
+      define: { __MOCK_SERVER_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "packages/mock-server/package.json"), "utf8")).version) },
       // commander is CommonJS: give its require() of node builtins a real require.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: "error",
@@ -45,7 +46,9 @@ export interface SpawnedMock {
 
 /** Starts `mock-server <args>` and resolves once it prints where it listens. */
 export async function spawnMock(args: string[], env: Record<string, string> = {}): Promise<SpawnedMock> {
-  const child = spawn(process.execPath, [await cliBundle(), "--port", "0", ...args], {
+  // Each mock keeps its development secret in a folder of its own, never in the checkout.
+  const dataDir = args.includes("--data-dir") ? [] : ["--data-dir", mkdtempSync(join(tmpdir(), "mock-data-"))];
+  const child = spawn(process.execPath, [await cliBundle(), "--port", "0", ...dataDir, ...args], {
     cwd: root,
     env: { ...process.env, NO_COLOR: "1", ...env },
   });
@@ -80,12 +83,14 @@ export async function spawnMock(args: string[], env: Record<string, string> = {}
 }
 
 /** Runs `mock-server <args>` to completion (for `trigger`). */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [await cliBundle(), ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1", ...env } });
+export async function runCli(args: string[], env: Record<string, string> = {}, cwd = root, plainNode = false): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, plainNode ? args : [await cliBundle(), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, output })));
+  // Bounded: a CLI that hangs fails the test rather than the run.
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  return new Promise((resolve) => child.once("exit", (code) => (clearTimeout(timer), resolve({ code, output }))));
 }
 
 /** JSON over loopback. */

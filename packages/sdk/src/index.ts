@@ -17,6 +17,7 @@ export {
   type SendResult,
   type SyncStatus,
 } from "./client/create-client.js";
+export { MAX_ANSWER_BYTES } from "./client/read-answer.js";
 export { defaultRetryPolicy, type RetryPolicy } from "./client/retry.js";
 export { createMemoryRetryQueue, type MemoryRetryQueue, type QueuedDelivery, type RetryQueue } from "./client/retry-queue.js";
 export {
@@ -70,8 +71,10 @@ export {
 export {
   createSigner,
   createVerifier,
+  generateKeyPair,
   generateSecret,
   type HeadersLike,
+  type KeyPair,
   type HmacBackend,
   type SignedHeaders,
   type VerifiedDelivery,

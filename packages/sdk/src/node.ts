@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export { toNodeListener, type NodeListener } from "./receiver/node.js";
+export { webhookServerBounds, webhookServerOptions, type ServerBounds } from "./receiver/server-bounds.js";

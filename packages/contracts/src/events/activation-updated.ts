@@ -5,6 +5,19 @@ import { Uuid } from "../primitives.js";
 
 const editableFields = Object.keys(campaignEditableShape).join(", ");
 
+// v1.1: an optional field may be set to null to clear it; the required ones (title, platforms,
+// visibility) can only be replaced. `clearableFields` (campaign.ts) names the same four.
+function clearable<T extends z.ZodType>(field: z.ZodOptional<T>, what: string) {
+  return field.unwrap().nullable().optional().meta({ description: `${what}; \`null\` clears it.` });
+}
+const changesShape = {
+  ...campaignEditableShape,
+  brief: clearable(campaignEditableShape.brief, "What creators are asked to make"),
+  budget: clearable(campaignEditableShape.budget, "The campaign's total budget"),
+  startsAt: clearable(campaignEditableShape.startsAt, "When the campaign starts"),
+  endsAt: clearable(campaignEditableShape.endsAt, "When the campaign ends"),
+};
+
 /**
  * DTTracker → Dobbletap: a brand edited a published activation.
  *
@@ -18,11 +31,12 @@ export const activationUpdated = defineEvent({
   endpoint: "dobbletap.webhooks",
   summary: "A brand edited a published activation",
   description:
-    "Carries only the changed fields (at least one). A cancelled campaign takes no updates (409 INVALID_STATE).",
+    "Carries only the changed fields (at least one). `null` clears an optional field (`brief`, `budget`, " +
+    "`startsAt`, `endsAt`); an absent field is unchanged. A cancelled campaign takes no updates (409 INVALID_STATE).",
   data: z.object({
     campaignId: Uuid,
     changes: z
-      .object(campaignEditableShape)
+      .object(changesShape)
       .partial()
       .refine((changes) => Object.values(changes).some((value) => value !== undefined), {
         error: `must change at least one of: ${editableFields}`,

@@ -42,7 +42,18 @@ export const Creator = z
 export type Creator = z.output<typeof Creator>;
 
 /**
- * Dobbletap → DTTracker: a batch of creators (1 to 500), as `creators-sync-from-dobbletap` receives it.
+ * The most creators one `creators_synced` event carries (v1 said 500, which cannot fit 256 KiB:
+ * 500 contract-valid creators measure about 1 MB). The SDK's `creatorsSynced` splits longer lists.
+ *
+ * @example
+ * ```ts
+ * for (let start = 0; start < creators.length; start += MAX_CREATORS_PER_EVENT) send(creators.slice(start, start + MAX_CREATORS_PER_EVENT));
+ * ```
+ */
+export const MAX_CREATORS_PER_EVENT = 100;
+
+/**
+ * Dobbletap → DTTracker: a batch of creators (1 to 100), as `creators-sync-from-dobbletap` receives it.
  *
  * @example
  * ```ts
@@ -54,20 +65,27 @@ export const creatorsSynced = defineEvent({
   endpoint: "dttracker.creator-sync",
   summary: "Dobbletap synced a batch of creators",
   description:
-    "Always an array `creators[]` of 1 to 500, never a single object. A batch can partly succeed: the " +
-    "result maps each creator to DTTracker's id or to the error that stopped it.",
+    `Always an array \`creators[]\` of 1 to ${MAX_CREATORS_PER_EVENT}, never a single object. A batch can partly ` +
+    "succeed and is still a 200 (it was processed): the result maps each creator to DTTracker's id or to the " +
+    "error that stopped it.",
   data: z.object({
     creators: z
       .array(Creator, {
         // Production failure #2: one object was sent where the array was expected.
         error: (issue) =>
-          issue.code === "invalid_type" ? "must be an array creators[] (1 to 500), not a single creator object" : undefined,
+          issue.code === "invalid_type"
+            ? `must be an array creators[] (1 to ${MAX_CREATORS_PER_EVENT}), not a single creator object`
+            : undefined,
       })
       .min(1, { error: "must hold at least one creator" })
-      .max(500, { error: "must hold at most 500 creators: split the batch" }),
+      .max(MAX_CREATORS_PER_EVENT, {
+        error: `must hold at most ${MAX_CREATORS_PER_EVENT} creators: split the list into batches (the SDK's creatorsSynced does)`,
+      }),
   }),
   result: z.object({
-    synced: z.array(z.object({ dobbletapId: Uuid, dttrackerId: Uuid })),
+    synced: z.array(
+      z.object({ dobbletapId: Uuid, dttrackerId: Uuid.meta({ description: "DTTracker's own id for the creator." }) }),
+    ),
     failed: z.array(
       z.object({ dobbletapId: Uuid, error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
     ),

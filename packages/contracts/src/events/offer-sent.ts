@@ -36,11 +36,13 @@ export const offerSent = defineEvent({
   summary: "A brand sent a paid offer to a creator",
   description:
     "Dobbletap creates an offer with status `offered` (a `creator_campaigns` row) and answers with it. " +
-    "Unknown campaign → 404 CAMPAIGN_NOT_FOUND (retry with the same id after `campaign_created`); unknown " +
-    "creator → 404 CREATOR_NOT_FOUND; cancelled campaign → 409 INVALID_STATE. The same offer id again: " +
-    "identical content → 200 `duplicate: true`, different content → 409 INVALID_STATE.",
+    "`result.id` is Dobbletap's own id for that record and `status` is always `offered`. Checked in this order: " +
+    "unknown campaign → 404 CAMPAIGN_NOT_FOUND (retry with the same id after `campaign_created`); cancelled " +
+    "campaign → 409 INVALID_STATE; unknown creator → 404 CREATOR_NOT_FOUND. The same offer id again: identical " +
+    "content → 200 `duplicate: true`, different content → 409 INVALID_STATE.",
   data: z.object({ offer: Offer }),
-  result: recordResult("offer", ["offered", "accepted", "declined", "cancelled"]),
+  // v1.1: a new offer cannot already be accepted; `id` is Dobbletap's own record id.
+  result: recordResult("offer", ["offered"]),
   example: {
     id: "a7e3c9d1-5b2f-4e8a-9c6d-3f1b7e5a9c2d",
     event: "offer_sent",

@@ -1,4 +1,5 @@
 import { endpoints } from "../endpoints.js";
+import { MAX_CREATORS_PER_EVENT } from "../events/creators-synced.js";
 import { events, type EventName } from "../events/index.js";
 import { providerStates } from "../provider-states.js";
 
@@ -170,7 +171,7 @@ function failures(): InteractionSpec[] {
       body: singleCreator,
       contractValid: false,
       response: failure(422, "VALIDATION_FAILED", "The creators_synced event does not match the contract.", [
-        { path: "data.creators", message: "must be an array creators[] (1 to 500), not a single creator object" },
+        { path: "data.creators", message: `must be an array creators[] (1 to ${MAX_CREATORS_PER_EVENT}), not a single creator object` },
       ]),
     },
     {

@@ -256,18 +256,15 @@ describe("send(...) rejects what breaks the contract before any request", () => 
     expect(requests).toHaveLength(0);
   });
 
-  it("send(...) with a body over 256 KiB rejects before sending (the receiver would answer 413)", async () => {
+  it("send(\"creators_synced\", 101 creators) rejects before sending, naming data.creators (v1.1: 1 to 100 per event)", async () => {
     const dttracker = createDttrackerClient({ baseUrl: "http://127.0.0.1:9", secret: generateSecret() });
     const creator = creators.creators[0]!;
-    const many = Array.from({ length: 500 }, (_, index) => ({
-      ...creator,
-      displayName: "x".repeat(200),
-      platforms: Array.from({ length: 10 }, () => ({ platform: "tiktok" as const, handle: `h${index}`.padEnd(100, "_") })),
-    }));
+    const many = Array.from({ length: 101 }, () => creator);
 
-    const error = await rejection(dttracker.creatorsSynced({ creators: many }));
+    const error = await rejection(dttracker.send("creators_synced", { creators: many }));
 
-    expect(error.message).toMatch(/receivers refuse more than 262144/);
+    expect(error.issues.map((issue) => issue.path)).toEqual(["data.creators"]);
+    expect(error.message).toMatch(/at most 100 creators/);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   eventsTo,
   IsoDateTime,
   MAX_BODY_BYTES,
+  MAX_CREATORS_PER_EVENT,
   parseEventData,
   Uuid,
   type EventDataInput,
@@ -16,6 +17,7 @@ import {
 import { ContractViolationError } from "../errors/contract-violation-error.js";
 import type { WebhookKitError } from "../errors/webhook-kit-error.js";
 import { createSigner } from "../signing/index.js";
+import { decodeSecretKey, decodeV1Secret } from "../signing/keys.js";
 import { createTransportApi, deliver, notify, staticHeaders, type AttemptHooks, type Transport } from "./deliver.js";
 import { judge, type OutcomeContext } from "./outcome.js";
 import { resolveRetryPolicy, type RetryPolicy } from "./retry.js";
@@ -62,8 +64,16 @@ export interface ClientOptions {
    * `https://<ref>.supabase.co/functions/v1`; locally `http://127.0.0.1:<port>`. Configuration, never a constant.
    */
   baseUrl: string;
-  /** The shared signing secret (`whsec_…`). Several: every request is signed with each (for a rotation). */
-  secret: string | readonly string[];
+  /**
+   * This sender's `v1a` secret key (`whsk_…`, from `generateKeyPair()`): every request carries a
+   * `v1a` Ed25519 signature the receiver checks with the matching `whpk_` public key. Recommended.
+   */
+  secretKey?: string | readonly string[];
+  /**
+   * The `v1` shared signing secret (`whsec_…`); several for a rotation. Given with `secretKey`
+   * (a migration), every request carries both signatures. At least one of the two is required.
+   */
+  secret?: string | readonly string[];
   /** Sent as `Authorization: Bearer <token>` when the receiver's gateway demands it (Supabase's anon key). */
   bearerToken?: string;
   /** How long one attempt may wait for an answer. Default 10 000 ms. */
@@ -110,7 +120,10 @@ export interface SendOptions {
 export interface SyncStatus {
   /** True only when the receiver answered with the contract's success naming its record. */
   synced: boolean;
-  /** Why not, when not synced. */
+  /**
+   * Why not, when not synced. With `synced: true` it is `PARTIAL_FAILURE` when a creator batch was
+   * delivered but some creators failed (each in `result.failed`); otherwise `null`.
+   */
   error: { code: string; message: string } | null;
   /** True only when the event was handed to the retry queue and the queue accepted it. */
   retryQueued: boolean;
@@ -142,6 +155,11 @@ export interface SendResult<E extends EventName = EventName> {
   attempts: number;
   /** Why it did not sync: a ContractError (the receiver's error answer), ContractViolationError (an invalid answer), TransportError or UnexpectedResponseError. */
   failure?: WebhookKitError;
+  /**
+   * `creatorsSynced` with more than `MAX_CREATORS_PER_EVENT` creators: each batch's own result, in
+   * order (each its own event id). The fields above aggregate them; `eventId` is the first batch's.
+   */
+  batches?: SendResult<E>[];
 }
 
 /** `offer_sent` → `offerSent`: the method name of an event. */
@@ -225,6 +243,20 @@ function checkOptions(options: ClientOptions): { base: URL; timeoutMs: number } 
   return { base, timeoutMs };
 }
 
+/** The keys to sign with: the v1a secret key(s) first, then the v1 secret(s). */
+function signingKeysOf(options: ClientOptions): string[] {
+  const list = (value: string | readonly string[] | undefined) => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]);
+  const secretKeys = list(options.secretKey);
+  const secrets = list(options.secret);
+  // Each option names the kind it holds; a key of the other kind is refused naming both.
+  for (const key of secretKeys) if (typeof key !== "string" || !key.startsWith("whsk_")) decodeSecretKey(key, "secretKey");
+  for (const key of secrets) if (typeof key === "string" && (key.startsWith("whsk_") || key.startsWith("whpk_"))) decodeV1Secret(key, "secret");
+  if (secretKeys.length + secrets.length === 0) {
+    throw new TypeError("Give the client secretKey (whsk_…, v1a, recommended) or secret (whsec_…, v1), or both during a migration.");
+  }
+  return [...secretKeys, ...secrets];
+}
+
 function occurredAtOf(value: string | Date | undefined): string {
   if (value === undefined) return new Date().toISOString();
   if (value instanceof Date) {
@@ -254,11 +286,11 @@ function occurredAtOf(value: string | Date | undefined): string {
  */
 export function createClient<P extends Party>(party: P, options: ClientOptions): PartyClient<P> {
   const { base, timeoutMs } = checkOptions(options);
-  const signer = createSigner(options.secret);
+  const signer = createSigner(signingKeysOf(options));
   const policy = resolveRetryPolicy(options.retry);
   const hooks = options.hooks ?? {};
   const queue = options.retryQueue;
-  const scrub = createScrubber([options.secret, options.bearerToken]);
+  const scrub = createScrubber([options.secretKey, options.secret, options.bearerToken]);
   const transport: Transport = {
     api: createTransportApi({ timeoutMs, policy }),
     headers: staticHeaders(options.bearerToken),
@@ -325,7 +357,7 @@ export function createClient<P extends Party>(party: P, options: ClientOptions):
       result = {
         success: true,
         eventId: id,
-        syncStatus: { synced: true, error: null, retryQueued: false },
+        syncStatus: { synced: true, error: partialFailure(event, verdict.answer.result), retryQueued: false },
         result: verdict.answer.result as EventResult<E>,
         duplicate: verdict.answer.duplicate === true,
         status: verdict.status,
@@ -377,7 +409,84 @@ export function createClient<P extends Party>(party: P, options: ClientOptions):
     client[camelCase(name)] = (data: EventDataInput<EventsTo<P>>, sendOptions?: SendOptions) =>
       send(name as EventsTo<P>, data, sendOptions);
   }
+  if (routes.has("creators_synced")) {
+    client.creatorsSynced = (data: EventDataInput<"creators_synced">, sendOptions?: SendOptions) =>
+      syncCreators(send as unknown as SendCreators, data, sendOptions);
+  }
   return Object.freeze(client) as PartyClient<P>;
+}
+
+/** A delivered creator batch in which some creators failed: `PARTIAL_FAILURE`, still `synced: true`. */
+function partialFailure(event: EventName, result: unknown): SyncStatus["error"] {
+  if (event !== "creators_synced") return null;
+  const { synced, failed } = result as EventResult<"creators_synced">;
+  if (failed.length === 0) return null;
+  const codes = [...new Set(failed.map((entry) => entry.error.code))].join(", ");
+  return {
+    code: "PARTIAL_FAILURE",
+    message: `${failed.length} of ${synced.length + failed.length} creators were not synced (${codes}); see result.failed for each one. The batch itself was delivered: fix those creators and sync them again.`,
+  };
+}
+
+type SendCreators = (
+  event: "creators_synced",
+  data: EventDataInput<"creators_synced">,
+  options?: SendOptions,
+) => Promise<SendResult<"creators_synced">>;
+
+/**
+ * `creatorsSynced`: any number of creators, sent in batches of at most `MAX_CREATORS_PER_EVENT`
+ * (each its own event id, one after another), reported as one result: every batch's mapping
+ * together, `synced` only when every batch was delivered, the first delivery failure otherwise, and
+ * `PARTIAL_FAILURE` when all were delivered but some creators failed. `batches` holds each batch's
+ * own result (its `eventId` is what to resend with).
+ */
+async function syncCreators(
+  send: SendCreators,
+  data: EventDataInput<"creators_synced">,
+  options: SendOptions = {},
+): Promise<SendResult<"creators_synced">> {
+  const creators = (data as { creators?: unknown }).creators;
+  // Not a list, or one batch: the contract's own checks and answer, unchanged.
+  if (!Array.isArray(creators) || creators.length <= MAX_CREATORS_PER_EVENT) return send("creators_synced", data, options);
+  if (options.id !== undefined) {
+    throw requestViolation(
+      `The id option names one event, but ${creators.length} creators go in ${Math.ceil(creators.length / MAX_CREATORS_PER_EVENT)} events of at most ${MAX_CREATORS_PER_EVENT}. Resend a batch with send("creators_synced", batch, { id: batches[i].eventId }).`,
+      "id",
+      "must not be given for more than one batch",
+    );
+  }
+  const batches: SendResult<"creators_synced">[] = [];
+  for (let start = 0; start < creators.length; start += MAX_CREATORS_PER_EVENT) {
+    const batch = { ...data, creators: creators.slice(start, start + MAX_CREATORS_PER_EVENT) };
+    batches.push(await send("creators_synced", batch, { ...options, id: undefined }));
+  }
+  const delivered = batches.filter((batch) => batch.syncStatus.synced);
+  const undelivered = batches.filter((batch) => !batch.syncStatus.synced);
+  const result = {
+    synced: delivered.flatMap((batch) => batch.result?.synced ?? []),
+    failed: delivered.flatMap((batch) => batch.result?.failed ?? []),
+  };
+  const first = undelivered[0];
+  const error = first
+    ? {
+        code: first.syncStatus.error!.code,
+        message: `${undelivered.length} of ${batches.length} batches were not delivered; the first (event ${first.eventId}): ${first.syncStatus.error!.message}`,
+      }
+    : partialFailure("creators_synced", result);
+  return {
+    success: first === undefined,
+    eventId: batches[0]!.eventId,
+    syncStatus: {
+      synced: first === undefined,
+      error,
+      retryQueued: first !== undefined && undelivered.every((batch) => batch.syncStatus.retryQueued),
+    },
+    ...(delivered.length > 0 && { result }),
+    attempts: batches.reduce((sum, batch) => sum + batch.attempts, 0),
+    ...(first?.failure !== undefined && { failure: first.failure }),
+    batches,
+  };
 }
 
 /**

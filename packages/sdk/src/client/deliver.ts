@@ -1,6 +1,7 @@
 import type { EventName } from "@dttracker-dobbletap/contracts";
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type Input, type KyInstance } from "ky";
 import type { WebhookSigner } from "../signing/index.js";
+import { readAnswer } from "./read-answer.js";
 import { kyRetryOptions, type RetryPolicy } from "./retry.js";
 
 /**
@@ -44,7 +45,8 @@ export interface DeliveryTarget {
 
 /** What happened on the wire, before it is judged against the contract. */
 export type RawOutcome = { attempts: number; elapsedMs: number } & (
-  | { kind: "answered"; status: number; text: string }
+  /** `tooLarge`: the body went past `MAX_ANSWER_BYTES` and was not read (`text` is empty). */
+  | { kind: "answered"; status: number; text: string; tooLarge: boolean }
   | { kind: "refused"; status: number; data: unknown; retryAfter: string | null; contentType: string | null }
   | { kind: "timeout"; total: boolean }
   | { kind: "network"; cause: unknown }
@@ -131,6 +133,7 @@ export async function deliver(transport: Transport, target: DeliveryTarget): Pro
   const startedAt = performance.now();
   let attempts = 0;
   let status = 0;
+  let tooLarge = false;
   // What fetch itself threw: a delivery failure. Anything else thrown is a bug, and not hidden.
   const fetchErrors = new Set<unknown>();
 
@@ -161,7 +164,17 @@ export async function deliver(transport: Transport, target: DeliveryTarget): Pro
     }
     status = response.status;
     notify(hooks, "onResponse", { event, id, attempt: attempts, status, ms: performance.now() - sentAt });
-    return response;
+    // The body is read here, capped and under this attempt's timeout: a cut body, a lying
+    // Content-Length or a Content-Encoding that does not match is a failed attempt (retried, then
+    // reported), never a throw out of the send, and a huge answer is never buffered whole.
+    try {
+      const read = await readAnswer(response);
+      tooLarge = read.tooLarge;
+      return read.response;
+    } catch (error) {
+      fetchErrors.add(error);
+      throw error;
+    }
   };
 
   const elapsed = () => performance.now() - startedAt;
@@ -173,7 +186,7 @@ export async function deliver(transport: Transport, target: DeliveryTarget): Pro
         retry: kyRetryOptions(policy, { startedAt, signal }),
       })
       .text();
-    return { kind: "answered", status, text, attempts, elapsedMs: elapsed() };
+    return { kind: "answered", status, text, tooLarge, attempts, elapsedMs: elapsed() };
   } catch (error) {
     const elapsedMs = elapsed();
     if (signal?.aborted) return { kind: "aborted", reason: signal.reason, attempts, elapsedMs };

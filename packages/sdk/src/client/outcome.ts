@@ -12,6 +12,7 @@ import { TransportError } from "../errors/transport-error.js";
 import { UnexpectedResponseError } from "../errors/unexpected-response-error.js";
 import type { WebhookKitError } from "../errors/webhook-kit-error.js";
 import type { RawOutcome } from "./deliver.js";
+import { AnswerReadError, MAX_ANSWER_BYTES } from "./read-answer.js";
 import { isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.js";
 
 /** What a send needs to say about itself in a message. */
@@ -93,6 +94,14 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
   const { event, id, receiver } = context;
   switch (outcome.kind) {
     case "answered": {
+      if (outcome.tooLarge) {
+        return invalidAnswer(
+          outcome.status,
+          `${receiver} answered ${outcome.status} to ${event} ${id} with a body larger than ${MAX_ANSWER_BYTES} bytes, which was not read, ` +
+            `so nothing confirms it was processed. A contract answer is { success: true, eventId, result }: check that baseUrl points at the webhook receiver.`,
+          [{ path: "", message: `must be the JSON success answer, at most ${MAX_ANSWER_BYTES} bytes` }],
+        );
+      }
       const body = outcome.text === "" ? undefined : looseJson(outcome.text);
       if (body === undefined) {
         return invalidAnswer(
@@ -183,6 +192,18 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
     }
     case "network": {
       const reason = networkReason(outcome.cause);
+      if (outcome.cause instanceof AnswerReadError) {
+        return {
+          synced: false,
+          status: outcome.cause.status,
+          retryable: true,
+          code: "NETWORK_ERROR",
+          message:
+            `${receiver} answered ${outcome.cause.status} to ${event} ${id}, but its body was cut off or could not be decoded (${reason}; ${plural(outcome.attempts, "attempt")} made), ` +
+            `so nothing confirms it was processed. A resend with the same id is safe.`,
+          fail: (full) => new TransportError("NETWORK_ERROR", full, { cause: outcome.cause }),
+        };
+      }
       return {
         synced: false,
         status: undefined,
@@ -212,6 +233,7 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
 
 /** The runtime's reason for a network failure (e.g. ECONNREFUSED), without quoting anything else. */
 function networkReason(cause: unknown): string {
+  if (cause instanceof AnswerReadError) return networkReason(cause.cause);
   const inner = (cause as { cause?: unknown } | undefined)?.cause ?? cause;
   const code = (inner as { code?: unknown } | undefined)?.code;
   if (typeof code === "string" && /^[A-Z_]{2,40}$/.test(code)) return code;

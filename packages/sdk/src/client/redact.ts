@@ -17,10 +17,19 @@ export function showUrl(url: string): string {
 }
 
 const SIGNATURE = /v1,[A-Za-z0-9+/]{20,}={0,2}/g;
+// Shapes of keys that are secret wherever they appear, known to this process or not: a signing
+// secret, a JWT (Supabase's anon and service-role keys), a Supabase secret key, a password in a
+// connection string.
+const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
+  [/whsec_[A-Za-z0-9+/]{8,}={0,2}/g, "whsec_[redacted]"],
+  [/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, "[redacted]"],
+  [/sb_secret_[A-Za-z0-9_-]{8,}/g, "sb_secret_[redacted]"],
+  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, "$1[redacted]@"],
+];
 
 /**
  * Makes a function that removes the given secrets and tokens, and anything shaped like a
- * signature, from text written by the other side (a receiver could echo what it was sent in an
+ * signature or a well-known kind of key, from text written by the other side (or by a handler) (a receiver could echo what it was sent in an
  * error message, and those messages end up in logs).
  *
  * @example
@@ -43,6 +52,7 @@ export function createScrubber(values: ReadonlyArray<string | readonly string[] 
   return (text) => {
     let scrubbed = text.replace(SIGNATURE, "v1,[redacted]");
     for (const needle of needles) scrubbed = scrubbed.replaceAll(needle, "[redacted]");
+    for (const [shape, replacement] of SECRET_SHAPES) scrubbed = scrubbed.replace(shape, replacement);
     return scrubbed;
   };
 }

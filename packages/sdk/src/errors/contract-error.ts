@@ -31,7 +31,8 @@ export class ContractError extends WebhookKitError {
   ) {
     super(code, message, { cause: options.cause });
     this.name = "ContractError";
-    this.status = options.status ?? errorCodes[code].status;
+    // A code outside the table (a JavaScript caller's typo) must not look up `constructor` or `__proto__`.
+    this.status = options.status ?? (Object.hasOwn(errorCodes, code) ? errorCodes[code].status : 500);
     this.issues = options.issues;
     this.source = options.source ?? "local";
   }

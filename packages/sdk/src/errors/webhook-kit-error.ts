@@ -1,5 +1,8 @@
-/** Codes a sender reports that are not the receiver's contract codes: what went wrong on the way. */
-export type DeliveryErrorCode = "NETWORK_ERROR" | "TIMEOUT" | "INVALID_ANSWER" | "UNEXPECTED_RESPONSE";
+/**
+ * Codes a sender reports that are not the receiver's contract codes: what went wrong on the way,
+ * or (`PARTIAL_FAILURE`, with `synced: true`) that a delivered creator batch failed some creators.
+ */
+export type DeliveryErrorCode = "NETWORK_ERROR" | "TIMEOUT" | "INVALID_ANSWER" | "UNEXPECTED_RESPONSE" | "PARTIAL_FAILURE";
 
 // Symbol.for, so the guards work across realms and duplicated copies of the package.
 const brand = Symbol.for("@dttracker-dobbletap/sdk/error");

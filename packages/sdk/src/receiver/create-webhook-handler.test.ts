@@ -203,7 +203,7 @@ describe("createWebhookHandler(...) refuses, in the contract's order", () => {
       expect(response.status).toBe(405);
       expect(response.headers.get("allow")).toBe("POST");
       if (method !== "HEAD") {
-        const error = await expectError(response, "VALIDATION_FAILED", 405);
+        const error = await expectError(response, "METHOD_NOT_ALLOWED", 405);
         expect(error.message).toMatch(/Use POST/);
       }
     }
@@ -756,7 +756,7 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     expect(outcomes).toEqual([
       { status: 200, event: "offer_sent", id, ms: expect.any(Number), result: results.offer_sent },
       { status: 200, event: "offer_sent", id, duplicate: true, ms: expect.any(Number), result: results.offer_sent },
-      { status: 405, code: "VALIDATION_FAILED", ms: expect.any(Number) },
+      { status: 405, code: "METHOD_NOT_ALLOWED", ms: expect.any(Number) },
     ]);
   });
 
@@ -860,6 +860,11 @@ describe("every error code of the contract", () => {
     VALIDATION_FAILED: async () => dobbletap()(await signed(JSON.stringify({ ...example("offer_sent"), data: {} }))),
     UNKNOWN_EVENT: async () => dobbletap()(await signed(JSON.stringify(example("creators_synced")))),
     INTERNAL: async () => receiver({ offer_sent: () => Promise.reject(new Error("x")) })(await signed(offerBody())),
+    // The receiver serves one endpoint and does no routing: an unknown path is the router's answer
+    // (the mock server's, the integrator's); a handler can still answer it with the contract's status.
+    NOT_FOUND: async () =>
+      receiver({ offer_sent: () => Promise.reject(new ContractError("NOT_FOUND", "x")) })(await signed(offerBody())),
+    METHOD_NOT_ALLOWED: async () => dobbletap()(new Request("http://127.0.0.1/webhooks/dttracker", { method: "GET" })),
   };
 
   it.each(errorCodeList)("createWebhookHandler(...) can answer %s with its contract status", async (code) => {

@@ -13,3 +13,14 @@ export function withinTime<T>(work: Promise<T>, ms: number): Promise<T | typeof 
   work.catch(() => {});
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * A handler did not settle within `handlerTimeoutMs`: the request was answered 500 INTERNAL (the
+ * sender retries with the same id), the id released, and this is passed to `onError`.
+ */
+export class HandlerTimeoutError extends Error {
+  override readonly name = "HandlerTimeoutError";
+  constructor(event: string, ms: number) {
+    super(`The ${event} handler did not finish within handlerTimeoutMs (${ms} ms); answered 500 and released the id so a retry can run.`);
+  }
+}

@@ -89,7 +89,7 @@ describe.each([
   it("toNodeListener(handle) answers 405 with Allow: POST", async () => {
     const response = await fetch(url);
     expect([response.status, response.headers.get("allow")]).toEqual([405, "POST"]);
-    expect((await response.json()).error.code).toBe("VALIDATION_FAILED");
+    expect((await response.json()).error.code).toBe("METHOD_NOT_ALLOWED");
   });
 
   it("toNodeListener(handle) answers 401 for a tampered body", async () => {

@@ -36,11 +36,11 @@ export function toNodeListener(handle: WebhookHandler): NodeListener {
   const core = receiverOf(handle);
   if (core !== undefined) {
     return (req, res) => {
-      void serveCore(core, req, res);
+      serveCore(core, req, res).catch(() => lastResort(res));
     };
   }
   return (req, res) => {
-    void serve(handle, req, res);
+    serve(handle, req, res).catch(() => lastResort(res));
   };
 }
 
@@ -61,6 +61,8 @@ async function serveCore(core: WebhookReceiver, req: IncomingMessage, res: Serve
     answer = { status: 500, headers: { "content-type": "application/json" }, body: INTERNAL_BODY };
   }
   if (res.destroyed) return;
+  // A status node would refuse (a bug upstream) is a 500, not a throw that ends the process.
+  if (!isHttpStatus(answer.status)) answer = { status: 500, headers: { "content-type": "application/json" }, body: INTERNAL_BODY };
   // Answered before the body was read through (405, 413): close rather than drain an unbounded upload.
   if (!req.complete) res.setHeader("connection", "close");
   res.statusCode = answer.status;
@@ -256,6 +258,23 @@ function drained(res: ServerResponse): Promise<void> {
     res.on("drain", done);
     res.on("close", done);
   });
+}
+
+function isHttpStatus(status: unknown): status is number {
+  return typeof status === "number" && Number.isInteger(status) && status >= 200 && status <= 599;
+}
+
+/** Nothing a request does may end the process: a failure while answering drops the connection. */
+function lastResort(res: ServerResponse): void {
+  try {
+    if (!res.headersSent) {
+      res.writeHead(500, { "content-type": "application/json", connection: "close" }).end(INTERNAL_BODY);
+      return;
+    }
+  } catch {
+    // Fall through to dropping the connection.
+  }
+  if (!res.destroyed) res.destroy();
 }
 
 function ignore(): void {}

@@ -5,6 +5,7 @@ import {
   eventsAt,
   isEventName,
   MAX_BODY_BYTES,
+  MAX_CREATORS_PER_EVENT,
   parseEventJson,
   parseSuccessAnswer,
   type ErrorCode,
@@ -12,15 +13,18 @@ import {
   type EventName,
   type Issue,
 } from "@dttracker-dobbletap/contracts";
-import { ContractViolationError, isContractError, isSignatureError } from "../errors/index.js";
+import { createScrubber } from "../client/redact.js";
+import { ContractViolationError, isSignatureError } from "../errors/index.js";
 import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
+import { decodePublicKey, decodeV1Secret } from "../signing/keys.js";
 import { bearerMatches, expectedBearer } from "./bearer.js";
 import { isJsonContentType } from "./content-type.js";
 import type { DedupLease, DedupStore, StoredAnswer } from "./dedup-store.js";
 import { isDuplicateResult, type DuplicateResult } from "./duplicate-result.js";
 import { onceOptions, type OnceOptions } from "./exactly-once.js";
-import { TIMED_OUT, withinTime } from "./handler-timeout.js";
+import { HandlerTimeoutError, TIMED_OUT, withinTime } from "./handler-timeout.js";
+import { handlerRefusal } from "./handler-fault.js";
 import { readCappedBody } from "./read-body.js";
 import type { TransactionalWebhookHandlerOptions } from "./transactional.js";
 import type { HandlerContext, RequestOutcome, WebhookHandlerOptions } from "./types.js";
@@ -109,6 +113,8 @@ interface State {
   tooLarge: Answer;
   onError: (error: unknown, context: { event?: string; id?: string }) => void;
   onOutcome: ((outcome: RequestOutcome) => void) | undefined;
+  /** Removes this receiver's secrets and bearer token (and key-shaped text) from a handler's message. */
+  scrub: (text: string) => string;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
@@ -118,8 +124,7 @@ const busyHeaders = new Map<string, Readonly<Record<string, string>>>();
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 const METHOD_NOT_ALLOWED: Answer = {
-  ...failure("VALIDATION_FAILED", "Use POST: this endpoint only receives webhook deliveries."),
-  status: 405,
+  ...failure("METHOD_NOT_ALLOWED", "Use POST: this endpoint only receives webhook deliveries."),
   allow: true,
 };
 const UNSUPPORTED_MEDIA_TYPE = failure(
@@ -179,7 +184,7 @@ function createState<E extends EventName>(options: AnyOptions<E>): State {
   return {
     handlers,
     accept: { accept: accept as EventName[] },
-    verifier: createVerifier(options.secrets, {
+    verifier: createVerifier(verificationKeysOf(options), {
       toleranceSeconds: options.toleranceSeconds,
       now: options.now,
       backend: options.backend,
@@ -190,11 +195,25 @@ function createState<E extends EventName>(options: AnyOptions<E>): State {
     maxBodyBytes,
     tooLarge: failure(
       "PAYLOAD_TOO_LARGE",
-      `The body is larger than ${maxBodyBytes} bytes. Send smaller batches (creators_synced takes at most 500 creators).`,
+      `The body is larger than ${maxBodyBytes} bytes. Send smaller batches (creators_synced takes at most ${MAX_CREATORS_PER_EVENT} creators).`,
     ),
     onError: options.onError ?? logError,
     onOutcome: options.onOutcome,
+    scrub: createScrubber([options.secrets, options.bearer?.token]),
   };
+}
+
+/** The keys to verify with; each option holds only its own kind, and a key of the other is named. */
+function verificationKeysOf(options: { publicKeys?: readonly string[]; secrets?: string | readonly string[] }): string[] {
+  const publicKeys = options.publicKeys === undefined ? [] : [...options.publicKeys];
+  const secrets = options.secrets === undefined ? [] : typeof options.secrets === "string" ? [options.secrets] : [...options.secrets];
+  if (typeof options.publicKeys === "string") throw new TypeError('publicKeys must be a list: publicKeys: ["whpk_…"].');
+  for (const key of publicKeys) if (typeof key !== "string" || !key.startsWith("whpk_")) decodePublicKey(key, "publicKeys");
+  for (const key of secrets) if (typeof key === "string" && (key.startsWith("whsk_") || key.startsWith("whpk_"))) decodeV1Secret(key, "secrets");
+  if (publicKeys.length + secrets.length === 0) {
+    throw new TypeError("Give createWebhookHandler publicKeys (whpk_…, v1a, recommended) or secrets (whsec_…, v1), or both during a migration.");
+  }
+  return [...publicKeys, ...secrets];
 }
 
 /**
@@ -238,10 +257,19 @@ async function receive(state: State, delivery: Delivery): Promise<DeliveryAnswer
       // A logging hook must not change the answer.
     }
   }
+  let body: string;
+  try {
+    body = JSON.stringify(answer.body);
+  } catch (error) {
+    // Unreachable by design (answers hold only checked data); a body is still owed.
+    report(state, error, { event: answer.event, id: answer.id });
+    answer = INTERNAL;
+    body = JSON.stringify(INTERNAL.body);
+  }
   return {
     status: answer.status,
     headers: answer.allow ? JSON_HEADERS_ALLOW_POST : answer.retryAfter !== undefined ? retryHeaders(answer.retryAfter) : JSON_HEADERS,
-    body: JSON.stringify(answer.body),
+    body,
   };
 }
 
@@ -418,16 +446,16 @@ async function run(
   } catch (error) {
     // The status comes from the contract's table, never from the error: a rethrown remote error
     // carries the other side's status, and a 200 must never carry a failure.
-    if (isContractError(error)) return { answer: about(failure(error.code, error.message, error.issues), name, id) };
+    // A code that is not the contract's is the handler's bug: a 500, like any other throw.
+    const refusal = handlerRefusal(error, state.scrub);
+    if (refusal) return { answer: about(failure(refusal.code, refusal.message, refusal.issues), name, id) };
     report(state, error, { event: name, id });
     return { answer: internal(name, id) };
   }
   if (returned === TIMED_OUT) {
     report(
       state,
-      new Error(
-        `The ${name} handler did not finish within handlerTimeoutMs (${state.once.handlerTimeoutMs} ms); answered 500 and released the id so a retry can run.`,
-      ),
+      new HandlerTimeoutError(name, state.once.handlerTimeoutMs),
       { event: name, id },
     );
     return { answer: internal(name, id), timedOut: true };

@@ -109,8 +109,17 @@ export interface RequestOutcome {
  * ```
  */
 export interface WebhookHandlerOptions<E extends EventName> {
-  /** The signing secret (`whsec_…`), or several during a rotation: a signature by any of them passes. */
-  secrets: string | readonly string[];
+  /**
+   * The `v1a` public keys (`whpk_…`) of the sender this endpoint trusts: a valid Ed25519 signature
+   * by any one passes. Never a key named in a request. Recommended.
+   */
+  publicKeys?: readonly string[];
+  /**
+   * The `v1` signing secret (`whsec_…`), or several during a rotation: a signature by any of them
+   * passes. With `publicKeys` too (a migration), a valid signature of either scheme passes; with only
+   * one of them, a request carrying only the other scheme's signature is refused. At least one is required.
+   */
+  secrets?: string | readonly string[];
   /** One handler per accepted event. */
   handlers: WebhookHandlers<E>;
   /**

@@ -19,3 +19,13 @@ export function fromBase64(text: string): Uint8Array | undefined {
     return undefined;
   }
 }
+
+/**
+ * Decodes base64 only in its one canonical form (padded, unused bits zero), as the reference
+ * `standardwebhooks` does by comparing encoded text: `undefined` for anything else.
+ */
+export function fromCanonicalBase64(text: string): Uint8Array | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const bytes = fromBase64(text);
+  return bytes !== undefined && toBase64(bytes) === text ? bytes : undefined;
+}

@@ -1,8 +1,10 @@
 import { SignatureError } from "../errors/signature-error.js";
-import { fromBase64 } from "./base64.js";
+import { fromCanonicalBase64 } from "./base64.js";
 import { headerOf, type HeadersLike } from "./headers.js";
-import { timingSafeEqual, type HmacKey } from "./hmac.js";
-import { keysOf, type CryptoOptions } from "./sign.js";
+import { createEd25519Verifier, type Ed25519Verifier } from "./ed25519.js";
+import { createHmacKey, timingSafeEqual, type HmacKey } from "./hmac.js";
+import { decodePublicKey, decodeV1Secret } from "./keys.js";
+import type { CryptoOptions } from "./sign.js";
 
 
 /** Options for {@link createVerifier}. */
@@ -25,15 +27,35 @@ export interface WebhookVerifier {
   verify(headers: HeadersLike, body: string | Uint8Array): Promise<VerifiedDelivery>;
 }
 
-/** The `v1` MACs of a `webhook-signature` header; malformed entries are skipped. */
-function candidatesOf(signature: string): Uint8Array[] {
+/**
+ * The signatures of one version in a `webhook-signature` header (`v1,` MACs of 32 bytes, `v1a,`
+ * Ed25519 signatures of 64); malformed entries and other versions are skipped.
+ */
+function candidatesOf(signature: string, version: "v1" | "v1a"): Uint8Array[] {
+  const head = `${version},`;
+  const size = version === "v1" ? 32 : 64;
   const candidates: Uint8Array[] = [];
   for (const part of signature.split(" ")) {
-    if (!part.startsWith("v1,")) continue;
-    const mac = fromBase64(part.slice(3));
-    if (mac?.length === 32) candidates.push(mac);
+    if (!part.startsWith(head)) continue;
+    const bytes = fromCanonicalBase64(part.slice(head.length));
+    if (bytes?.length === size) candidates.push(bytes);
   }
   return candidates;
+}
+
+/** Whether a `v1a` signature verifies under one of the trusted public keys. */
+function matchesV1a(keys: Ed25519Verifier[], prefix: string, body: string | Uint8Array, signature: string): boolean | Promise<boolean> {
+  if (keys.length === 0) return false;
+  const candidates = candidatesOf(signature, "v1a");
+  const pending: Array<Promise<boolean>> = [];
+  for (const candidate of candidates) {
+    for (const key of keys) {
+      const verdict = key.verify(prefix, body, candidate);
+      if (verdict === true) return true;
+      if (verdict !== false) pending.push(verdict);
+    }
+  }
+  return pending.length === 0 ? false : Promise.all(pending).then((results) => results.some(Boolean));
 }
 
 /**
@@ -41,7 +63,8 @@ function candidatesOf(signature: string): Uint8Array[] {
  * a promise only when Web Crypto is involved.
  */
 function matches(keys: HmacKey[], prefix: string, body: string | Uint8Array, signature: string): boolean | Promise<boolean> {
-  const candidates = candidatesOf(signature);
+  if (keys.length === 0) return false;
+  const candidates = candidatesOf(signature, "v1");
   if (candidates.length === 0) return false;
   // Constant-time comparison, so response timing reveals nothing about the expected MAC.
   const compare = (expected: Uint8Array) => candidates.some((candidate) => timingSafeEqual(expected, candidate));
@@ -55,18 +78,30 @@ function matches(keys: HmacKey[], prefix: string, body: string | Uint8Array, sig
 }
 
 /**
- * Verifies Standard Webhooks signatures on the raw body, before anything parses it. Any one valid
- * `v1` signature under any one secret passes (rotation); a timestamp more than the tolerance off,
- * in the past or the future, is refused. Error messages never contain secrets or signatures.
+ * Verifies Standard Webhooks signatures on the raw body, before anything parses it. Each key given
+ * enables its scheme: a `whpk_` public key trusts `v1a` (Ed25519) signatures by its holder, a
+ * `whsec_` secret trusts `v1` (HMAC). Any one valid signature of a configured scheme passes (a
+ * rotation, a v1 → v1a migration); a signature of a scheme with no key configured counts for
+ * nothing, so a v1a-only receiver refuses a request signed only with v1, and the reverse. A
+ * timestamp more than the tolerance off, in the past or the future, is refused. Error messages
+ * never contain keys or signatures.
  *
  * @example
  * ```ts
- * const verifier = createVerifier([currentSecret, previousSecret]);
+ * const verifier = createVerifier([process.env.DOBBLETAP_PUBLIC_KEY!]); // whpk_…: v1a only
+ * const migrating = createVerifier([process.env.DOBBLETAP_PUBLIC_KEY!, process.env.WEBHOOK_SECRET!]); // v1a or v1
  * const { id } = await verifier.verify(request.headers, rawBody);
  * ```
  */
 export function createVerifier(secrets: string | readonly string[], options: VerifyOptions = {}): WebhookVerifier {
-  const keys = keysOf(secrets, options.backend);
+  const list = typeof secrets === "string" ? [secrets] : [...secrets];
+  if (list.length === 0) {
+    throw new TypeError("At least one verification key is required: a whpk_ public key (v1a) or a whsec_ secret (v1).");
+  }
+  const isAsymmetric = (key: string) => typeof key === "string" && (key.startsWith("whpk_") || key.startsWith("whsk_"));
+  // A whsk_ here is named as the wrong half of the pair by decodePublicKey.
+  const publicKeys = list.filter(isAsymmetric).map((key) => createEd25519Verifier(decodePublicKey(key, "A verification key"), options.backend));
+  const keys = list.filter((key) => !isAsymmetric(key)).map((key) => createHmacKey(decodeV1Secret(key), options.backend));
   const tolerance = options.toleranceSeconds ?? 300;
   const now = options.now ?? Date.now;
   return {
@@ -98,12 +133,23 @@ export function createVerifier(secrets: string | readonly string[], options: Ver
           `webhook-timestamp is ${-drift} s in the future; more than ${tolerance} s is refused. Check the sender's clock.`,
         );
       }
-      const verdict = matches(keys, `${id}.${timestamp}.`, body, signature);
+      const prefix = `${id}.${timestamp}.`;
+      const verdict = matches(keys, prefix, body, signature);
       if (verdict === true || (verdict !== false && (await verdict))) return { id, timestampSeconds };
-      throw new SignatureError(
-        "no_valid_signature",
-        "No webhook-signature matches: the body was changed after signing, or it was signed with another secret.",
-      );
+      const asymmetric = matchesV1a(publicKeys, prefix, body, signature);
+      if (asymmetric === true || (asymmetric !== false && (await asymmetric))) return { id, timestampSeconds };
+      throw new SignatureError("no_valid_signature", noMatchMessage(signature, keys.length > 0, publicKeys.length > 0));
     },
   };
+}
+
+/** Why nothing matched, naming the schemes sent and trusted (never a signature or a key). */
+function noMatchMessage(signature: string, v1: boolean, v1a: boolean): string {
+  const sent = new Set(signature.split(" ").map((part) => part.slice(0, part.indexOf(","))));
+  const trusted = [v1a && "v1a", v1 && "v1"].filter(Boolean) as string[];
+  if (!trusted.some((version) => sent.has(version))) {
+    const shown = [...sent].filter((version) => version === "v1" || version === "v1a");
+    return `No webhook-signature of a scheme this receiver trusts: it verifies ${trusted.join(" and ")}, the request carries ${shown.length > 0 ? shown.join(" and ") : "no v1 or v1a"} signatures. Sign with the key this receiver is configured for.`;
+  }
+  return "No webhook-signature matches: the body was changed after signing, or it was signed with another secret.";
 }

@@ -11,12 +11,13 @@
  * and skips with the reason if that fails.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSigner, generateSecret } from "../../src/signing/index.js";
+import { createSigner, generateKeyPair, generateSecret } from "../../src/signing/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sdkRoot = join(here, "..", "..");
@@ -44,6 +45,8 @@ const skipReason = unavailable();
 if (skipReason) console.warn(`[deno.test] skipped: ${skipReason}`);
 
 const secret = generateSecret();
+// v1a: Node signs with the secret key; Deno holds only the public key.
+const pair = await generateKeyPair();
 const offer = events.offer_sent.example;
 let deno: ChildProcess | undefined;
 let baseUrl = "";
@@ -53,13 +56,13 @@ describe.skipIf(skipReason !== undefined)("a Deno.serve receiver built with the 
   beforeAll(async () => {
     deno = spawn(
       denoBinary!,
-      ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env=WEBHOOK_SECRET,PORT", "server.ts"],
+      ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env=WEBHOOK_SECRET,WEBHOOK_VERIFY_KEY,PORT", "server.ts"],
       {
         cwd: here,
         // Its own process group, so afterAll ends it (and anything it started) with one signal.
         detached: true,
         // The secret goes through the environment, never argv (visible to every process on the host).
-        env: { ...process.env, WEBHOOK_SECRET: secret, PORT: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+        env: { ...process.env, WEBHOOK_SECRET: secret, WEBHOOK_VERIFY_KEY: pair.publicKey, PORT: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -130,6 +133,39 @@ describe.skipIf(skipReason !== undefined)("a Deno.serve receiver built with the 
     });
     expect(response.status).toBe(404);
     expect((await response.json()).error.code).toBe("CAMPAIGN_NOT_FOUND");
+  });
+
+  it("Deno runs the contracts package's v1a test vectors: every vector as it says, on Web Crypto and node:crypto, and signs as node:crypto does", () => {
+    const vectorsFile = createRequire(import.meta.url).resolve("@dttracker-dobbletap/contracts/test-vectors/v1a.json");
+    const { vectors } = JSON.parse(readFileSync(vectorsFile, "utf8")) as { vectors: Array<{ description: string; valid: boolean; signature: string }> };
+    const run = spawnSync(denoBinary!, ["run", "--cached-only", "--no-prompt", `--allow-read=${vectorsFile}`, "vectors.ts", vectorsFile], {
+      cwd: here,
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout.trim().split("\n").pop()!) as { results: Array<{ description: string; passed: boolean }>; signature: string };
+    const expected = vectors.map((vector) => ({ description: vector.description, passed: vector.valid }));
+    expect(report.results.map(({ description, passed }) => ({ description, passed }))).toEqual([...expected, ...expected]);
+    // Deno's Web Crypto Ed25519 signature equals the one node:crypto wrote (Ed25519 is deterministic).
+    expect(report.signature).toBe(vectors[0]!.signature);
+  }, 40_000);
+
+  it("Deno.serve(createWebhookHandler({ publicKeys, secrets })) accepts a v1a request signed on Node, and refuses a foreign key", async () => {
+    const body = JSON.stringify({ ...offer, id: crypto.randomUUID() });
+    const id = (JSON.parse(body) as { id: string }).id;
+    const post = async (signingKey: string) =>
+      fetch(`${baseUrl}/webhooks/dttracker`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(await createSigner(signingKey).headers(id, body)) },
+        body,
+      });
+    const foreign = await generateKeyPair();
+    expect((await post(foreign.secretKey)).status).toBe(401);
+    const response = await post(pair.secretKey);
+    expect(response.status).toBe(200);
+    expect(output).toMatch(new RegExp(`outcome 200 - offer_sent ${id}`));
   });
 
   it("the Deno process logged outcomes, never the secret", () => {

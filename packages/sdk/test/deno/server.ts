@@ -26,10 +26,14 @@ if (!secret) {
   Deno.exit(1);
 }
 
+// v1.1: a migrating receiver trusts the sender's whpk_ public key (v1a) as well as the v1 secret.
+const verifyKey = Deno.env.get("WEBHOOK_VERIFY_KEY");
+
 const campaigns = new Set(["5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f"]);
 
 const handle = createWebhookHandler({
   secrets: secret,
+  ...(verifyKey ? { publicKeys: [verifyKey] } : {}),
   handlers: {
     offer_sent: ({ data: { offer } }) => {
       if (!campaigns.has(offer.campaignId)) {
