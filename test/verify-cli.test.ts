@@ -132,10 +132,10 @@ describe("dttracker-dobbletap-verify on setup mistakes: exit 2 in seconds, namin
   it("a malformed key, or none", async () => {
     const malformed = await verify(["--base-url", provider.url], { WEBHOOK_SECRET: "not-a-secret" });
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toContain("$WEBHOOK_SECRET is not a signing secret: it must start with whsec_");
+    expect(malformed.stderr).toContain("$WEBHOOK_SECRET is not a signing key: it must start with whsec_ (v1) or whsk_ (v1a).");
     const none = await verify(["--base-url", provider.url, "--secret-env", "NO_SUCH_VARIABLE_FOR_VERIFY"], {});
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain("$NO_SUCH_VARIABLE_FOR_VERIFY, which is not set");
+    expect(none.stderr).toContain("The signing key is read from $NO_SUCH_VARIABLE_FOR_VERIFY, which is not set");
   });
 
   it("a provider that never answers: --timeout bounds the wait", async () => {

@@ -37,13 +37,16 @@ describe("runSendOfferFlow({ baseUrl, secret }) against the mock Dobbletap", () 
 
   it("reports campaign_created as synced, naming the campaign it created", () => {
     expect(report.campaignCreated.syncStatus).toEqual({ synced: true, error: null, retryQueued: false });
-    expect(report.campaignCreated.result).toEqual({ type: "campaign", id: report.campaignId, status: "active" });
+    // v1.1: result.id is Dobbletap's own record id for the campaign, not DTTracker's campaign id.
+    const stored = mock.state.campaigns.get(report.campaignId);
+    expect(report.campaignCreated.result).toEqual({ type: "campaign", id: stored?.recordId, status: "active" });
+    expect(stored?.recordId).not.toBe(report.campaignId);
   });
 
   it("resends the offer with the same event id and reports it synced, status offered", () => {
     expect(report.offerResent.eventId).toBe(report.offerBeforeCampaign.eventId);
     expect(report.offerResent.syncStatus).toEqual({ synced: true, error: null, retryQueued: false });
-    expect(report.offerResent.result).toEqual({ type: "offer", id: report.offerId, status: "offered" });
+    expect(report.offerResent.result).toEqual({ type: "offer", id: mock.state.offers.get(report.offerId)?.recordId, status: "offered" });
     // Failures are not remembered, so this is the first success for the id: not a duplicate.
     expect(report.offerResent.duplicate).toBe(false);
   });

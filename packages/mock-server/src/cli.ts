@@ -101,7 +101,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   let persistence: MockPersistence | undefined;
   if (flags.dataDir !== undefined || flags.databaseUrl !== undefined) {
     persistence = await openPersistence({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl }).catch((error: Error) =>
-      fail(`Could not open the state database (${error.name}): check --data-dir / --database-url.`),
+      fail(`Could not open the state database: ${error.message} Check --data-dir / --database-url.`),
     );
   }
   const write = createLineWriter((chunk) => process.stdout.write(chunk));

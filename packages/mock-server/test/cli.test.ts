@@ -222,9 +222,17 @@ describe("mock-server trigger", () => {
     expect(bad.code).toBe(1);
   });
 
-  it("without a secret it stops before sending, with exit 2", async () => {
-    const run = await runCli(["trigger", "offer_sent", "--to", url], { WEBHOOK_SECRET: "" });
+  it("without a secret or a signing key it stops before sending, with exit 2", async () => {
+    const run = await runCli(["trigger", "offer_sent", "--to", url], { WEBHOOK_SECRET: "", WEBHOOK_SIGNING_KEY: "" });
     expect(run.code).toBe(2);
-    expect(run.output).toMatch(/No secret: pass --secret or set WEBHOOK_SECRET/);
+    expect(run.output).toMatch(/Nothing to sign with: pass --signing-key or set WEBHOOK_SIGNING_KEY \(v1a, whsk_…\), or --secret/);
+  });
+
+  it("--signing-key given a whpk_ public key stops with exit 2, naming both kinds and not the key", async () => {
+    const publicKey = `whpk_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`;
+    const run = await runCli(["trigger", "offer_sent", "--to", url, "--signing-key", publicKey], { WEBHOOK_SECRET: "" });
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/needs a v1a secret key \(whsk_…\), but it was given a v1a public key \(whpk_…\)/);
+    expect(run.output).not.toContain(publicKey.slice(5));
   });
 });

@@ -2,7 +2,7 @@
 // the development secret stays the same across starts of one data folder and is printed as one
 // `export` line, a port in use is one clean line, and `--log-format json` prints one object a line.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +36,7 @@ function startDev(args: string[], env: Record<string, string>) {
 
 describe("pnpm mock (scripts/run-dev.mjs)", () => {
   it("two starts at the same moment, both bundling from source into one cache, both listen", async () => {
-    const cache = mkdtempSync(join(tmpdir(), "mock-dev-cache-"));
+    const cache = (mkdirSync(join(root, "node_modules", ".cache"), { recursive: true }), mkdtempSync(join(root, "node_modules", ".cache", "mock-dev-cache-")));
     const data = mkdtempSync(join(tmpdir(), "mock-dev-data-"));
     const env = { MOCK_SERVER_FROM_SOURCE: "1", MOCK_SERVER_CACHE_DIR: cache };
     const a = startDev(["--port", "0", "--data-dir", data], env);

@@ -4,7 +4,7 @@
  * each process starts in ~0.3 s, where `node --import tsx src/cli.ts` takes over a second.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,10 @@ let bundled: Promise<string> | undefined;
 /** The CLI bundled into one ESM file, as tsup would (plus the source condition). */
 function cliBundle(): Promise<string> {
   bundled ??= (async () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), "mock-server-cli-")), "cli.mjs");
+    // Inside the checkout, so that what the bundle leaves to run time (PGlite, pg) resolves from node_modules.
+    const cacheRoot = join(root, "node_modules", ".cache");
+    mkdirSync(cacheRoot, { recursive: true });
+    const outfile = join(mkdtempSync(join(cacheRoot, "mock-server-cli-")), "cli.mjs");
     await build({
       entryPoints: [join(root, "packages/mock-server/src/cli.ts")],
       outfile,
@@ -46,10 +49,10 @@ export interface SpawnedMock {
 
 /** Starts `mock-server <args>` and resolves once it prints where it listens. */
 export async function spawnMock(args: string[], env: Record<string, string> = {}): Promise<SpawnedMock> {
-  // Each mock keeps its development secret in a folder of its own, never in the checkout.
-  const dataDir = args.includes("--data-dir") ? [] : ["--data-dir", mkdtempSync(join(tmpdir(), "mock-data-"))];
-  const child = spawn(process.execPath, [await cliBundle(), "--port", "0", ...dataDir, ...args], {
-    cwd: root,
+  // Each mock runs in a folder of its own, so its development secret (`.mock-server/` in the working
+  // directory) never lands in the checkout; --data-dir is left to the tests of it (it also persists state).
+  const child = spawn(process.execPath, [await cliBundle(), "--port", "0", ...args], {
+    cwd: mkdtempSync(join(tmpdir(), "mock-cwd-")),
     env: { ...process.env, NO_COLOR: "1", ...env },
   });
   let seen = "";

@@ -54,12 +54,16 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
   return problems;
 }
 
-/** The key's form only: `whsec_` followed by base64 of at least 24 bytes. */
+/** The key's form only: `whsec_` + base64 of ≥ 24 bytes (v1), or `whsk_` + base64 of a 32- or 64-byte Ed25519 key (v1a). */
 function checkKey(secret: string, env: string): string | undefined {
-  const raw = secret.startsWith("whsec_") ? secret.slice(6) : undefined;
-  if (raw === undefined) return `$${env} is not a signing secret: it must start with whsec_ (Standard Webhooks).`;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, "base64").length < 24) {
-    return `$${env} is not a well-formed secret: whsec_ must be followed by base64 of at least 24 random bytes.`;
+  const v1a = secret.startsWith("whsk_");
+  const raw = secret.startsWith("whsec_") ? secret.slice(6) : v1a ? secret.slice(5) : undefined;
+  if (raw === undefined) return `$${env} is not a signing key: it must start with whsec_ (v1) or whsk_ (v1a).`;
+  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(raw) ? Buffer.from(raw, "base64").length : 0;
+  if (v1a ? bytes !== 32 && bytes !== 64 : bytes < 24) {
+    return v1a
+      ? `$${env} is not a well-formed v1a key: whsk_ must be followed by base64 of a 32-byte Ed25519 seed (or the 64-byte seed‖public form).`
+      : `$${env} is not a well-formed secret: whsec_ must be followed by base64 of at least 24 random bytes.`;
   }
   return undefined;
 }

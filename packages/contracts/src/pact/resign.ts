@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, createPrivateKey, randomBytes, sign } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
@@ -6,8 +6,22 @@ import type { IncomingMessage, ServerResponse } from "node:http";
  * Node-only tool, and the contracts package cannot depend on the SDK (the SDK depends on it).
  */
 function signature(secret: string, id: string, timestamp: number, body: string): string {
+  const content = `${id}.${timestamp}.${body}`;
+  if (secret.startsWith("whsk_")) {
+    // v1a: Ed25519 over the same content, from the 32-byte seed (or the 64-byte seed‖public form).
+    const seed = Buffer.from(secret.slice(5), "base64").subarray(0, 32);
+    const key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: "der", type: "pkcs8" });
+    return `v1a,${sign(null, Buffer.from(content), key).toString("base64")}`;
+  }
   const key = Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
-  return `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`;
+  return `v1,${createHmac("sha256", key).update(content).digest("base64")}`;
+}
+
+const PKCS8_ED25519 = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/** A key of the same scheme that the provider does not trust (the "signed with another secret" state). */
+function foreignKeyLike(secret: string): string {
+  return `${secret.startsWith("whsk_") ? "whsk_" : "whsec_"}${randomBytes(32).toString("base64")}`;
 }
 
 /**
@@ -28,7 +42,10 @@ type ProxiedRequest = IncomingMessage & { body?: unknown };
 
 /** What {@link createResigningFilter} needs. */
 export interface ResignOptions {
-  /** The provider's signing secret (`whsec_…`), read from the environment by the caller. */
+  /**
+   * The key each replay is re-signed with, read from the environment by the caller: a `whsk_`
+   * secret key (v1a, the consumer's key whose `whpk_` the provider trusts) or a `whsec_` secret (v1).
+   */
   secret: string;
   /** Sent as `Authorization: Bearer` when the provider's gateway demands it. */
   bearerToken?: string;
@@ -57,7 +74,7 @@ export function createResigningFilter(options: ResignOptions) {
     } catch {
       // Not JSON: keep the recorded id; the provider will answer 400 either way.
     }
-    const secret = foreignNext ? `whsec_${randomBytes(32).toString("base64")}` : options.secret;
+    const secret = foreignNext ? foreignKeyLike(options.secret) : options.secret;
     foreignNext = false;
     Object.assign(request.headers, signedHeaders(secret, String(id ?? ""), body));
     if (options.bearerToken) request.headers.authorization = `Bearer ${options.bearerToken}`;

@@ -32,7 +32,10 @@ export interface VerifyProviderOptions {
   baseUrl: string;
   /** The provider's state-change endpoint (Pact protocol: `POST { state, params, action }`). */
   statesUrl?: string;
-  /** The provider's signing secret; every replayed request is re-signed with it. */
+  /**
+   * The key every replayed request is re-signed with: a `whsk_` secret key (v1a; the provider holds
+   * its `whpk_`) or the provider's `whsec_` secret (v1).
+   */
   secret: string;
   /** Sent as `Authorization: Bearer` when the provider's gateway demands it. */
   bearerToken?: string;

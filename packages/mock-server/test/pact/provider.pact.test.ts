@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { shippedPactFor, verifyProvider } from "@dttracker-dobbletap/contracts/pact";
-import { generateSecret } from "@dttracker-dobbletap/sdk";
+import { generateKeyPair, generateSecret } from "@dttracker-dobbletap/sdk";
 import { describe, expect, it } from "vitest";
 import { startMockServer } from "../../src/index.js";
 
@@ -28,6 +28,25 @@ describe.each(providers)("verifyProvider() against the mock server as %s", (prov
       });
       expect(output.passed).toBe(true);
       expect(output.interactions.every((interaction) => interaction.passed)).toBe(true);
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+describe.each(providers)("verifyProvider() with a v1a key against the mock server as %s (v1.1)", (provider) => {
+  it("re-signs each replay with the whsk_ it is given; a v1a-only provider holding the whpk_ passes every interaction", async () => {
+    const consumerKeys = await generateKeyPair();
+    const mock = await startMockServer({ as: provider, port: 0, verifyKey: consumerKeys.publicKey, log: () => {} });
+    try {
+      const output = await verifyProvider({
+        provider,
+        baseUrl: mock.url,
+        statesUrl: `${mock.origin}/__mock/provider-states`,
+        secret: consumerKeys.secretKey,
+        pactFiles: [shippedPactFor(provider)],
+      });
+      expect(output).toBeDefined();
     } finally {
       await mock.close();
     }

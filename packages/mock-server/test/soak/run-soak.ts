@@ -148,7 +148,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const { synced, retryQueued, error } = result.syncStatus;
     const where = `${when} ${item.event} ${item.id}`;
     if (synced !== stored(item)) violations.push(`${where}: synced=${synced} but stored=${stored(item)}`);
-    if (synced && (result.result as { id?: string } | undefined)?.id !== item.recordId) {
+    // v1.1: a synced result names the mock's own record id for the record stored under the sender's id.
+    const own = (item.event === "campaign_created" ? mock.state.campaigns : mock.state.offers).get(item.recordId)?.recordId;
+    if (synced && (result.result as { id?: string } | undefined)?.id !== own) {
       violations.push(`${where}: synced, but the result names ${JSON.stringify(result.result)}`);
     }
     if (retryQueued !== queued().has(item.id)) violations.push(`${where}: retryQueued=${retryQueued} but queued=${queued().has(item.id)}`);

@@ -8,7 +8,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ErrorAnswer, events, type EventName } from "@dttracker-dobbletap/contracts";
+import { contractVersion, ErrorAnswer, events, type EventName } from "@dttracker-dobbletap/contracts";
 import { contractInteractions, matchersFor, type ContractInteraction } from "@dttracker-dobbletap/contracts/pact";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +23,8 @@ const signedHeaders = (id: string) => ({
   "webhook-id": MatchersV3.uuid(id),
   "webhook-timestamp": MatchersV3.regex("^\\d{1,12}$", "1770545700"),
   "webhook-signature": MatchersV3.regex(
-    "^v1,[A-Za-z0-9+/]{43}=( v1,[A-Za-z0-9+/]{43}=)*$",
+    // v1 (HMAC, 32 bytes) or v1a (Ed25519, 64 bytes), one or several, space-separated.
+    "^(v1,[A-Za-z0-9+/]{43}=|v1a,[A-Za-z0-9+/]{86}==)( (v1,[A-Za-z0-9+/]{43}=|v1a,[A-Za-z0-9+/]{86}==))*$",
     `v1,${"A".repeat(43)}=`,
   ),
 });
@@ -79,6 +80,22 @@ async function sendAsBrokenSender(interaction: ContractInteraction, baseUrl: str
   expect(await response.json()).toEqual(interaction.response.body);
 }
 
+/**
+ * A PactV4 whose pact files say which contract version they pin (metadata
+ * `dttracker-dobbletap.contractVersion`). PactV4 builds a fresh FFI pact after every test, so the
+ * metadata is added each time it does.
+ */
+class ContractPact extends PactV4 {
+  override setup(): void {
+    super.setup();
+    (this as unknown as { pact: { addMetadata(namespace: string, name: string, value: string): void } }).pact.addMetadata(
+      "dttracker-dobbletap",
+      "contractVersion",
+      contractVersion,
+    );
+  }
+}
+
 const interactions = contractInteractions();
 const pairs = [...new Set(interactions.map(({ consumer, provider }) => `${consumer}→${provider}`))];
 
@@ -89,7 +106,7 @@ beforeAll(() => {
 
 describe.each(pairs)("%s", (pair) => {
   const [consumer, provider] = pair.split("→") as [string, string];
-  const pact = new PactV4({ consumer, provider, dir: pactDir, logLevel: "warn" });
+  const pact = new ContractPact({ consumer, provider, dir: pactDir, logLevel: "warn" });
 
   it.each(interactions.filter((interaction) => interaction.consumer === consumer).map((i) => [i.description, i] as const))(
     "%s",

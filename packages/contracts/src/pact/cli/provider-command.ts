@@ -19,7 +19,8 @@ interface ProviderCommandOptions {
   provider: Party;
   baseUrl: string;
   statesUrl?: string;
-  secretEnv: string;
+  secretEnv?: string;
+  signingKeyEnv?: string;
   bearerEnv?: string;
   pact?: string[];
   brokerUrl?: string;
@@ -39,7 +40,8 @@ export function addProviderCommand(program: Command): Command {
     .addOption(new Option("--provider <party>", "whose receiver to verify").choices(["dobbletap", "dttracker"]).makeOptionMandatory())
     .requiredOption("--base-url <url>", "its base URL, e.g. https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e")
     .option("--states-url <url>", "its provider-state endpoint (createProviderStates), e.g. <base-url>/__pact/states")
-    .option("--secret-env <name>", "environment variable holding its signing secret", "WEBHOOK_SECRET")
+    .option("--secret-env <name>", "environment variable holding its v1 signing secret, whsec_… (default WEBHOOK_SECRET)")
+    .option("--signing-key-env <name>", "environment variable holding the sending party's v1a secret key (whsk_…); replays are re-signed with v1a")
     .option("--bearer-env <name>", "environment variable holding a bearer token its gateway demands")
     .option("--pact <file...>", "pact file(s) to verify instead of the ones shipped in this package")
     .option("--broker-url <url>", "fetch pacts from a Pact Broker (default $PACT_BROKER_BASE_URL; see the README)")
@@ -85,8 +87,18 @@ function brokerFrom(options: ProviderCommandOptions): BrokerOptions | undefined 
 }
 
 async function verifyCommand(options: ProviderCommandOptions): Promise<number> {
-  const secret = process.env[options.secretEnv];
-  if (!secret) return setupFailure([`The signing secret is read from $${options.secretEnv}, which is not set (--secret-env names another variable).`]);
+  if (options.secretEnv !== undefined && options.signingKeyEnv !== undefined) {
+    return setupFailure(["Give --secret-env (v1) or --signing-key-env (v1a): each replay is re-signed with the one key it is given."]);
+  }
+  const keyEnv = options.signingKeyEnv ?? options.secretEnv ?? "WEBHOOK_SECRET";
+  const secret = process.env[keyEnv];
+  if (!secret) return setupFailure([`The signing key is read from $${keyEnv}, which is not set (--secret-env / --signing-key-env name another variable).`]);
+  const v1a = options.signingKeyEnv !== undefined;
+  if (secret.startsWith(v1a ? "whsec_" : "whsk_") || secret.startsWith("whpk_")) {
+    return setupFailure([
+      `$${keyEnv} holds a ${secret.slice(0, 5)}… key, but ${v1a ? "--signing-key-env needs a v1a secret key (whsk_…)" : "--secret-env needs a v1 secret (whsec_…); for a whsk_ key use --signing-key-env"}. A whpk_ public key cannot sign.`,
+    ]);
+  }
   const bearerToken = options.bearerEnv ? process.env[options.bearerEnv] : undefined;
   if (options.bearerEnv && !bearerToken) return setupFailure([`--bearer-env ${options.bearerEnv}: $${options.bearerEnv} is not set.`]);
   let broker: BrokerOptions | undefined;
@@ -103,7 +115,7 @@ async function verifyCommand(options: ProviderCommandOptions): Promise<number> {
     baseUrl: options.baseUrl,
     statesUrl: options.statesUrl,
     secret,
-    secretEnv: options.secretEnv,
+    secretEnv: keyEnv,
     timeoutMs: options.timeout,
   });
   if (problems.length > 0) return setupFailure(problems);
@@ -116,7 +128,7 @@ async function verifyCommand(options: ProviderCommandOptions): Promise<number> {
     baseUrl: options.baseUrl,
     statesUrl: options.statesUrl,
     secret,
-    secretEnv: options.secretEnv,
+    secretEnv: keyEnv,
     bearerToken,
     pactFiles: options.pact,
     broker,
