@@ -30,7 +30,11 @@ async function openDatabase(): Promise<Database> {
     return fromPostgresJs(postgres(url, { prepare: false, onnotice: () => {} }));
   }
   const { PGlite } = await import("@electric-sql/pglite");
-  return fromPGlite(await PGlite.create(Deno.env.get("PGLITE_DIR") ?? "./.data/dobbletap"));
+  const dir = Deno.env.get("PGLITE_DIR") ?? "./.data/dobbletap";
+  // PGlite makes only the last folder of its path: make its parent.
+  const parent = dir.replace(/\/+[^/]+\/*$/, "");
+  if (parent !== "" && parent !== dir) Deno.mkdirSync(parent, { recursive: true });
+  return fromPGlite(await PGlite.create(dir));
 }
 
 const db = await openDatabase();

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { eventNames, isEventName } from "@dttracker-dobbletap/contracts";
 import { createSigner, createVerifier } from "@dttracker-dobbletap/sdk";
@@ -100,7 +101,11 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (flags.databaseUrl !== undefined && !URL.canParse(flags.databaseUrl)) fail("--database-url is not a URL (e.g. postgres://user@127.0.0.1:5432/mock).");
   let persistence: MockPersistence | undefined;
   if (flags.dataDir !== undefined || flags.databaseUrl !== undefined) {
-    persistence = await openPersistence({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl }).catch((error: Error) =>
+    persistence = await openPersistence({
+      // One PGlite per party: a Dobbletap and a DTTracker mock may share a data folder (PGlite is single-process).
+      dataDir: flags.dataDir === undefined ? undefined : join(flags.dataDir, flags.as),
+      databaseUrl: flags.databaseUrl,
+    }).catch((error: Error) =>
       fail(`Could not open the state database: ${error.message} Check --data-dir / --database-url.`),
     );
   }

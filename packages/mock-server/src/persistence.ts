@@ -4,6 +4,7 @@
  * deliveries; the state is one snapshot row per party, written in the same transaction as each
  * delivery's remembered answer (and after each admin change). In memory stays the default.
  */
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fromPGlite, fromPg, migrate, postgresDedupStore, type Database, type PostgresDedupStore, type Queryable } from "@dttracker-dobbletap/sdk/postgres";
@@ -68,6 +69,8 @@ export async function openPersistence(options: PersistenceOptions): Promise<Mock
   let description: string;
   if (options.dataDir !== undefined) {
     const { PGlite } = (await import(PGLITE)) as typeof import("@electric-sql/pglite");
+    // PGlite makes only the last folder of its path.
+    mkdirSync(options.dataDir, { recursive: true });
     const lite = await PGlite.create(join(options.dataDir, "pglite"));
     db = fromPGlite(lite);
     end = () => lite.close();
