@@ -8,10 +8,13 @@
  * `SUPABASE_DB_URL`) through postgres.js, or else a PGlite database in `./.data/dobbletap` (a file,
  * so a restart keeps it). The SDK's postgresDedupStore remembers each delivery in the same
  * transaction as the handler's rows (`transactional: true`).
+ *
+ * On a test deployment, `PACT_PROVIDER_STATES=on` also mounts Pact's provider states at
+ * `…/make-server-8061e72e/__pact/states` (signed requests only), for dttracker-dobbletap-verify.
  */
-import { createWebhookHandler } from "@dttracker-dobbletap/sdk";
+import { createProviderStates, createWebhookHandler } from "@dttracker-dobbletap/sdk";
 import { fromPGlite, fromPostgresJs, migrate, postgresDedupStore, type Database } from "@dttracker-dobbletap/sdk/postgres";
-import { createHandlers, createTables } from "./store.ts";
+import { createHandlers, createTables, providerStateHandlers } from "./store.ts";
 
 const secret = Deno.env.get("WEBHOOK_SECRET");
 if (!secret) {
@@ -37,9 +40,18 @@ async function openDatabase(): Promise<Database> {
 const db = await openDatabase();
 await migrate(db); // the SDK's tables (webhook_kit.inbox, …); idempotent
 await createTables(db); // Dobbletap's own tables
+const dedupStore = postgresDedupStore({ db });
+// Refused (404) unless enabled, and (401) unless signed with the receiver's key: safe to ship.
+const states = createProviderStates({
+  party: "dobbletap",
+  enabled: Deno.env.get("PACT_PROVIDER_STATES") === "on",
+  secret,
+  dedupStore,
+  handlers: providerStateHandlers(db),
+});
 const handle = createWebhookHandler({
   secrets: secret,
-  dedupStore: postgresDedupStore({ db }),
+  dedupStore,
   transactional: true,
   endpoint: "dobbletap.webhooks",
   handlers: createHandlers(),
@@ -67,7 +79,9 @@ function serve() {
     },
     (request) => {
       // Supabase routes every path under the function to this one handler; route it ourselves.
-      if (new URL(request.url).pathname.endsWith("/webhooks/dttracker")) return handle(request);
+      const path = new URL(request.url).pathname;
+      if (path.endsWith("/webhooks/dttracker")) return handle(request);
+      if (path.endsWith("/__pact/states")) return states(request);
       return Response.json({ error: "Not found: POST …/webhooks/dttracker" }, { status: 404 });
     },
   );

@@ -15,6 +15,7 @@ import { events } from "@dttracker-dobbletap/contracts";
 import { createDobbletapClient, generateSecret } from "@dttracker-dobbletap/sdk";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runVerifyCli } from "../../test/support/verify-cli.js";
 import { createTestDatabase } from "../../test/support/postgres.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,7 +82,7 @@ beforeAll(async () => {
       // Its own process group, so afterAll can end it and anything it started in one signal.
       detached: true,
       // PORT=0: the OS picks a free port and onListen prints it, so parallel runs never collide.
-      env: { ...process.env, WEBHOOK_SECRET: secret, DATABASE_URL: database.url, PORT: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      env: { ...process.env, WEBHOOK_SECRET: secret, DATABASE_URL: database.url, PORT: "0", PACT_PROVIDER_STATES: "on", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -210,4 +211,17 @@ describe("Dobbletap receiver (Deno.serve) driven by the SDK sender", () => {
     expect(denoOutput).toMatch(/offer_sent \S+ → 200/);
     expect(denoOutput).not.toContain(secret);
   });
+});
+
+describe("Dobbletap receiver (Deno.serve) verified against the pact", () => {
+  // The documented CI command, with createProviderStates mounted at …/__pact/states.
+  it("passes dttracker-dobbletap-verify --provider dobbletap, twice in a row", async () => {
+    const args = ["--provider", "dobbletap", "--base-url", baseUrl, "--states-url", `${baseUrl}/__pact/states`];
+    for (let round = 0; round < 2; round++) {
+      const run = await runVerifyCli(here, args, { WEBHOOK_SECRET: secret });
+      expect(run.stderr).toBe("");
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stdout).toMatch(/all \d+ interactions pass/);
+    }
+  }, 60_000);
 });

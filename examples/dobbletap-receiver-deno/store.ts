@@ -6,8 +6,8 @@
  * double offer (two instances running one delivery) cannot happen. Each handler returns the record
  * it created or found, or throws a ContractError (404, 409) that the SDK answers with its code.
  */
-import type { Campaign, Creator } from "@dttracker-dobbletap/contracts";
-import { ContractError, duplicateResult, type TransactionalWebhookHandlers } from "@dttracker-dobbletap/sdk";
+import { events, Offer, type Campaign, type Creator } from "@dttracker-dobbletap/contracts";
+import { ContractError, duplicateResult, type ProviderStateHandlers, type TransactionalWebhookHandlers } from "@dttracker-dobbletap/sdk";
 import type { Queryable } from "@dttracker-dobbletap/sdk/postgres";
 
 /** The creator `wickhed7`: Dobbletap's own user, so it is known before any event arrives. */
@@ -153,6 +153,59 @@ export function createHandlers(): TransactionalWebhookHandlers<
       );
       // Production failure #5: "ok" is not an answer. Name the record that now exists.
       return { type: "offer", id: offer.id, status: "offered" };
+    },
+  };
+}
+
+const text = (params: Record<string, unknown>, key: string) => {
+  const value = params[key];
+  if (typeof value !== "string") throw new Error(`params.${key} must be a string.`);
+  return value;
+};
+
+/**
+ * The provider states Dobbletap's pact uses, against these tables. Mounted with createProviderStates,
+ * on test deployments only. Teardown undoes only what would leak into the next interaction: the
+ * offer put in place.
+ */
+export function providerStateHandlers(db: Queryable): ProviderStateHandlers<"dobbletap"> {
+  return {
+    campaignExists: async ({ params, action }) => {
+      if (action === "teardown") return;
+      const id = text(params, "campaignId");
+      const content = JSON.stringify({ ...events.campaign_created.example.data.campaign, id });
+      await db.query(
+        "INSERT INTO campaigns (id, content, status) VALUES ($1, $2::jsonb, 'active') ON CONFLICT (id) DO UPDATE SET content = $2::jsonb, status = 'active'",
+        [id, content],
+      );
+      await db.query("DELETE FROM cancelled_assignments WHERE campaign_id = $1", [id]);
+    },
+    campaignMissing: async ({ params, action }) => {
+      if (action === "teardown") return;
+      const id = text(params, "campaignId");
+      // Its offers and assignments go with it: nothing can refer to a campaign Dobbletap never saw.
+      await db.query("DELETE FROM creator_campaigns WHERE campaign_id = $1", [id]);
+      await db.query("DELETE FROM cancelled_assignments WHERE campaign_id = $1", [id]);
+      await db.query("DELETE FROM campaigns WHERE id = $1", [id]);
+    },
+    creatorExists: async ({ params, action }) => {
+      if (action === "teardown") return;
+      await db.query("INSERT INTO creators (dobbletap_id, handle) VALUES ($1, $2) ON CONFLICT (dobbletap_id) DO UPDATE SET handle = $2", [
+        text(params, "creatorId"),
+        text(params, "handle"),
+      ]);
+    },
+    offerExists: async ({ params, action }) => {
+      const offer = Offer.parse(params);
+      if (action === "teardown") {
+        await db.query("DELETE FROM creator_campaigns WHERE offer_id = $1", [offer.id]);
+        return;
+      }
+      await db.query(
+        "INSERT INTO creator_campaigns (offer_id, campaign_id, creator_id, content, status) VALUES ($1, $2, $3, $4::jsonb, 'offered') " +
+          "ON CONFLICT (offer_id) DO UPDATE SET content = $4::jsonb, status = 'offered'",
+        [offer.id, offer.campaignId, offer.creatorId, JSON.stringify(offer)],
+      );
     },
   };
 }

@@ -3,35 +3,43 @@
  *
  *   POST /functions/v1/creator-sync-from-dobbletap   creators_synced
  *   POST /functions/v1/dobbletap-webhooks            offer_accepted, offer_declined
+ *   POST /functions/v1/__pact/states                 Pact provider states, only when enabled
  *
  * Each handler accepts only its own events (anything else is 422 UNKNOWN_EVENT) and checks the
  * signature, size, content type and schema before your code runs.
  *
  *   WEBHOOK_SECRET=whsec_… PORT=4021 npm start
+ *   (PACT_PROVIDER_STATES=on as well on a test deployment, to verify it with dttracker-dobbletap-verify)
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { createWebhookHandler } from "@dttracker-dobbletap/sdk";
+import { createMemoryDedupStore, createProviderStates, createWebhookHandler } from "@dttracker-dobbletap/sdk";
 import { toNodeListener } from "@dttracker-dobbletap/sdk/node";
-import { createStore, creatorSyncHandlers, offerStatusHandlers, type DttrackerStore } from "./store.js";
+import { createStore, creatorSyncHandlers, offerStatusHandlers, providerStateHandlers, type DttrackerStore } from "./store.js";
 
 export interface DttrackerServerOptions {
   secret: string;
   store?: DttrackerStore;
   port?: number;
   log?: (line: string) => void;
+  /** Mount the Pact provider-state route (a test deployment only). */
+  providerStates?: boolean;
 }
 
 /** Starts DTTracker's receivers; resolves with the functions base URL and a close(). */
-export async function startDttrackerServer({ secret, store = createStore(), port = 0, log }: DttrackerServerOptions) {
+export async function startDttrackerServer({ secret, store = createStore(), port = 0, log, providerStates = false }: DttrackerServerOptions) {
   const onOutcome = log
     ? ({ event, id, status, code }: { event?: string; id?: string; status: number; code?: string }) =>
         log(`${event ?? "-"} ${id ?? "-"} → ${status}${code ? ` ${code}` : ""}`)
     : undefined;
+  // One memory of processed ids for both endpoints; the provider-state route forgets the pacts' ids in it.
+  const dedupStore = createMemoryDedupStore();
+  const states = createProviderStates({ party: "dttracker", enabled: providerStates, secret, dedupStore, handlers: providerStateHandlers(store) });
   const routes = new Map([
-    ["/functions/v1/creator-sync-from-dobbletap", toNodeListener(createWebhookHandler({ secrets: secret, handlers: creatorSyncHandlers(store), onOutcome }))],
-    ["/functions/v1/dobbletap-webhooks", toNodeListener(createWebhookHandler({ secrets: secret, handlers: offerStatusHandlers(store), onOutcome }))],
+    ["/functions/v1/creator-sync-from-dobbletap", toNodeListener(createWebhookHandler({ secrets: secret, handlers: creatorSyncHandlers(store), dedupStore, onOutcome }))],
+    ["/functions/v1/dobbletap-webhooks", toNodeListener(createWebhookHandler({ secrets: secret, handlers: offerStatusHandlers(store), dedupStore, onOutcome }))],
+    ["/functions/v1/__pact/states", toNodeListener(states)],
   ]);
   const server: Server = createServer((req, res) => {
     const listener = routes.get(new URL(req.url ?? "/", "http://localhost").pathname);
@@ -62,13 +70,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       creatorId: "29f99241-53d1-4f78-b9b0-2169f4a15a49",
     },
   ]);
-  const server = await startDttrackerServer({ secret, store, port: Number(process.env.PORT ?? 4021), log: console.log }).catch(
-    (error: NodeJS.ErrnoException) => {
-      // One line, not a stack: the likely cause is the mock DTTracker (4011) or another copy.
-      console.error(error.code === "EADDRINUSE" ? `Port ${process.env.PORT ?? 4021} is in use: stop what listens there, or set PORT to another one.` : error.message);
-      process.exit(1);
-    },
-  );
+  const server = await startDttrackerServer({
+    secret,
+    store,
+    port: Number(process.env.PORT ?? 4021),
+    log: console.log,
+    providerStates: process.env.PACT_PROVIDER_STATES === "on",
+  }).catch((error: NodeJS.ErrnoException) => {
+    // One line, not a stack: the likely cause is the mock DTTracker (4011) or another copy.
+    console.error(error.code === "EADDRINUSE" ? `Port ${process.env.PORT ?? 4021} is in use: stop what listens there, or set PORT to another one.` : error.message);
+    process.exit(1);
+  });
   console.log(`DTTracker receivers at ${server.url}/creator-sync-from-dobbletap and ${server.url}/dobbletap-webhooks`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", stop).once("SIGTERM", stop);

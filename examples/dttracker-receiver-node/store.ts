@@ -5,7 +5,7 @@
  * Functions these Maps are its Postgres tables.
  */
 import type { Creator, EventResult } from "@dttracker-dobbletap/contracts";
-import { ContractError, duplicateResult, type WebhookHandlers } from "@dttracker-dobbletap/sdk";
+import { ContractError, duplicateResult, type ProviderStateHandlers, type WebhookHandlers } from "@dttracker-dobbletap/sdk";
 
 export type OfferStatus = "offered" | "accepted" | "declined" | "cancelled";
 
@@ -76,5 +76,28 @@ export function offerStatusHandlers(store: DttrackerStore): WebhookHandlers<"off
   return {
     offer_accepted: ({ data }) => decide(data, "accepted"),
     offer_declined: ({ data }) => decide(data, "declined"),
+  };
+}
+
+const text = (params: Record<string, unknown>, key: string) => {
+  const value = params[key];
+  if (typeof value !== "string") throw new Error(`params.${key} must be a string.`);
+  return value;
+};
+
+/**
+ * The provider states DTTracker's pact uses, against this store (in a real deployment, its tables).
+ * Mounted with createProviderStates, on test deployments only.
+ */
+export function providerStateHandlers(store: DttrackerStore): ProviderStateHandlers<"dttracker"> {
+  return {
+    offerPending: ({ params, action }) => {
+      const id = text(params, "offerId");
+      if (action === "teardown") return void store.offers.delete(id);
+      store.offers.set(id, { id, campaignId: text(params, "campaignId"), creatorId: text(params, "creatorId"), status: "offered" });
+    },
+    offerMissing: ({ params }) => {
+      store.offers.delete(text(params, "offerId"));
+    },
   };
 }

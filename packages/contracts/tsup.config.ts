@@ -12,5 +12,5 @@ const shared = {
 
 export default defineConfig([
   { ...shared, clean: true, entry: { index: "src/index.ts", openapi: "src/openapi.ts", pact: "src/pact/index.ts" } },
-  { ...shared, format: ["esm"], dts: false, entry: { "verify-cli": "src/pact/cli.ts" }, banner: { js: "#!/usr/bin/env node" } },
+  { ...shared, format: ["esm"], dts: false, entry: { "verify-cli": "src/pact/cli/index.ts" }, banner: { js: "#!/usr/bin/env node" } },
 ]);

@@ -52,6 +52,7 @@ export {
   type ParseResult,
 } from "./parse.js";
 export { IsoDateTime, Money, Platform, Uuid, currencyCodes, text } from "./primitives.js";
-export { providerStates, type ProviderStateName } from "./provider-states.js";
+export { pactEventIds } from "./pact/interactions.js";
+export { providerStates, providerStatesOf, type ProviderStateKey, type ProviderStateName } from "./provider-states.js";
 export { contractVersion } from "./version.js";
 export { wireRules } from "./wire-rules.js";

@@ -31,3 +31,20 @@ export const providerStates = {
 
 /** One provider state name. */
 export type ProviderStateName = (typeof providerStates)[keyof typeof providerStates];
+
+/** A key of {@link providerStates}: `campaignMissing`, `offerPending`, … */
+export type ProviderStateKey = keyof typeof providerStates;
+
+/**
+ * Which states each party's pact uses, by key: what that party's provider-state route must handle.
+ * (A test checks this against the interactions, so it cannot drift.)
+ *
+ * @example
+ * ```ts
+ * for (const key of providerStatesOf.dobbletap) console.log(providerStates[key]);
+ * ```
+ */
+export const providerStatesOf = {
+  dobbletap: ["campaignExists", "campaignMissing", "creatorExists", "offerExists", "foreignSignature"],
+  dttracker: ["offerPending", "offerMissing", "foreignSignature"],
+} as const satisfies Record<"dobbletap" | "dttracker", readonly ProviderStateKey[]>;

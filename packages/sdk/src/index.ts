@@ -52,8 +52,22 @@ export {
   type WebhookHandlerOptions,
   type WebhookHandlers,
 } from "./receiver/create-webhook-handler.js";
+export {
+  createProviderStates,
+  type ProviderStateCall,
+  type ProviderStateHandler,
+  type ProviderStateHandlers,
+  type ProviderStateKey,
+  type ProviderStatesOptions,
+  type ProviderStatesRoute,
+} from "./provider-states/create-provider-states.js";
 export type { Claim, ClaimOptions, DedupLease, DedupStore, StoredAnswer } from "./receiver/dedup-store.js";
-export { createMemoryDedupStore, MEMORY_DEDUP_MAX_ENTRIES, type MemoryDedupStoreOptions } from "./receiver/memory-dedup-store.js";
+export {
+  createMemoryDedupStore,
+  MEMORY_DEDUP_MAX_ENTRIES,
+  type MemoryDedupStore,
+  type MemoryDedupStoreOptions,
+} from "./receiver/memory-dedup-store.js";
 export {
   createSigner,
   createVerifier,

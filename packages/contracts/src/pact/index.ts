@@ -4,7 +4,18 @@
  *
  * @packageDocumentation
  */
-export { contractInteractions, participants, type ContractInteraction } from "./interactions.js";
+export { contractInteractions, pactEventIds, participants, type ContractInteraction } from "./interactions.js";
 export { matchersFor } from "./matchers.js";
-export { createResigningFilter, type ResignOptions } from "./resign.js";
-export { shippedPactDir, shippedPactFor, verifyProvider, type BrokerOptions, type VerifyProviderOptions } from "./verify.js";
+export { preflight, type PreflightOptions } from "./preflight.js";
+export { renderJunit, renderTable } from "./render.js";
+export { buildReport, headline, type InteractionOutcome, type PactVerifierJson, type ReportContext, type VerificationReport } from "./report.js";
+export { createResigningFilter, signedHeaders, type ResignOptions } from "./resign.js";
+export {
+  runVerification,
+  shippedPactDir,
+  shippedPactFor,
+  VerificationSetupError,
+  verifyProvider,
+  type BrokerOptions,
+  type VerifyProviderOptions,
+} from "./verify.js";

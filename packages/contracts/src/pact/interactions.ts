@@ -16,6 +16,8 @@ export const participants = { dttracker: "DTTracker", dobbletap: "Dobbletap" } a
 /** One interaction as written here; {@link contractInteractions} adds who sends and who answers. */
 interface InteractionSpec {
   description: string;
+  /** This interaction's own event id: no two interactions share one, so a receiver's dedup memory of one never answers another. */
+  id: string;
   states: Array<{ name: string; params?: Record<string, unknown> }>;
   event: EventName;
   /** The endpoint path, relative to the provider's base URL. */
@@ -43,7 +45,10 @@ const recordIds = {
   creator: "0c0ffee0-0000-4000-8000-000000000004",
 };
 
-const example = <E extends EventName>(event: E) => structuredClone(events[event].example);
+const example = <E extends EventName>(event: E, id: string) => ({ ...structuredClone(events[event].example), id });
+
+// One fixed event id per interaction (deterministic, so the pact files stay stable).
+const eventId = (n: number) => `e7e47000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 const campaign = events.campaign_created.example.data.campaign;
 const offer = events.offer_sent.example.data.offer;
 const creator = events.creators_synced.example.data.creators[0]!;
@@ -54,8 +59,8 @@ const offerPendingState = {
   params: { offerId: offer.id, campaignId: offer.campaignId, creatorId: offer.creatorId },
 };
 
-function success(event: EventName, result: Record<string, unknown>, duplicate = false) {
-  const body: Record<string, unknown> = { success: true, eventId: events[event].example.id, result };
+function success(id: string, result: Record<string, unknown>, duplicate = false) {
+  const body: Record<string, unknown> = { success: true, eventId: id, result };
   if (duplicate) body.duplicate = true;
   return { status: 200, body };
 }
@@ -67,48 +72,55 @@ function failure(status: number, code: string, message: string, issues?: Array<{
 /** The success interaction of every event: what the provider must do with the contract's example. */
 const successes: Record<EventName, Omit<InteractionSpec, "event" | "path" | "body" | "contractValid">> = {
   campaign_created: {
+    id: eventId(1),
     description: "campaign_created for a new campaign",
     states: [{ name: providerStates.campaignMissing, params: { campaignId: campaign.id } }],
-    response: success("campaign_created", { type: "campaign", id: recordIds.campaign, status: "active" }),
+    response: success(eventId(1), { type: "campaign", id: recordIds.campaign, status: "active" }),
   },
   activation_updated: {
+    id: eventId(2),
     description: "activation_updated for a synced campaign",
     states: [campaignState],
-    response: success("activation_updated", { type: "campaign", id: recordIds.campaign, status: "active" }),
+    response: success(eventId(2), { type: "campaign", id: recordIds.campaign, status: "active" }),
   },
   activation_cancelled: {
+    id: eventId(3),
     description: "activation_cancelled for one creator of a synced campaign",
     states: [campaignState, creatorState],
-    response: success("activation_cancelled", { type: "assignment", id: recordIds.assignment, status: "cancelled" }),
+    response: success(eventId(3), { type: "assignment", id: recordIds.assignment, status: "cancelled" }),
   },
   offer_sent: {
+    id: eventId(4),
     description: "offer_sent to a known creator on a synced campaign",
     states: [campaignState, creatorState],
-    response: success("offer_sent", { type: "offer", id: recordIds.offer, status: "offered" }),
+    response: success(eventId(4), { type: "offer", id: recordIds.offer, status: "offered" }),
   },
   creators_synced: {
+    id: eventId(5),
     description: "creators_synced with a batch of creators",
     states: [],
-    response: success("creators_synced", {
+    response: success(eventId(5), {
       synced: [{ dobbletapId: creator.dobbletapId, dttrackerId: recordIds.creator }],
       failed: [],
     }),
   },
   offer_accepted: {
+    id: eventId(6),
     description: "offer_accepted for an offer awaiting the creator's answer",
     states: [offerPendingState],
-    response: success("offer_accepted", { type: "offer", id: recordIds.offer, status: "accepted" }),
+    response: success(eventId(6), { type: "offer", id: recordIds.offer, status: "accepted" }),
   },
   offer_declined: {
+    id: eventId(7),
     description: "offer_declined for an offer awaiting the creator's answer",
     states: [offerPendingState],
-    response: success("offer_declined", { type: "offer", id: recordIds.offer, status: "declined" }),
+    response: success(eventId(7), { type: "offer", id: recordIds.offer, status: "declined" }),
   },
 };
 
 /** The failures that hurt in production, pinned as interactions. */
 function failures(): InteractionSpec[] {
-  const singleCreator = example("creators_synced") as { data: { creators: unknown } };
+  const singleCreator = example("creators_synced", eventId(104)) as { data: { creators: unknown } };
   singleCreator.data.creators = creator;
   const unauthorized = failure(
     401,
@@ -117,20 +129,22 @@ function failures(): InteractionSpec[] {
   );
   return [
     {
+      id: eventId(101),
       description: "offer_sent again with identical content under a new event id",
       states: [campaignState, creatorState, { name: providerStates.offerExists, params: { ...offer } }],
       event: "offer_sent",
       path: endpoints[events.offer_sent.endpoint].path,
-      body: example("offer_sent"),
+      body: example("offer_sent", eventId(101)),
       contractValid: true,
-      response: success("offer_sent", { type: "offer", id: recordIds.offer, status: "offered" }, true),
+      response: success(eventId(101), { type: "offer", id: recordIds.offer, status: "offered" }, true),
     },
     {
+      id: eventId(102),
       description: "offer_sent before its campaign was synced",
       states: [{ name: providerStates.campaignMissing, params: { campaignId: offer.campaignId } }, creatorState],
       event: "offer_sent",
       path: endpoints[events.offer_sent.endpoint].path,
-      body: example("offer_sent"),
+      body: example("offer_sent", eventId(102)),
       contractValid: true,
       response: failure(
         404,
@@ -139,15 +153,17 @@ function failures(): InteractionSpec[] {
       ),
     },
     {
+      id: eventId(103),
       description: "offer_sent signed with a secret Dobbletap does not hold",
       states: [{ name: providerStates.foreignSignature }],
       event: "offer_sent",
       path: endpoints[events.offer_sent.endpoint].path,
-      body: example("offer_sent"),
+      body: example("offer_sent", eventId(103)),
       contractValid: true,
       response: unauthorized,
     },
     {
+      id: eventId(104),
       description: "creators_synced with a single creator object instead of creators[]",
       states: [],
       event: "creators_synced",
@@ -159,20 +175,22 @@ function failures(): InteractionSpec[] {
       ]),
     },
     {
+      id: eventId(105),
       description: "offer_accepted for an offer DTTracker never sent",
       states: [{ name: providerStates.offerMissing, params: { offerId: offer.id } }],
       event: "offer_accepted",
       path: endpoints[events.offer_accepted.endpoint].path,
-      body: example("offer_accepted"),
+      body: example("offer_accepted", eventId(105)),
       contractValid: true,
       response: failure(404, "OFFER_NOT_FOUND", "Offer is not known. DTTracker only accepts answers to offers it sent."),
     },
     {
+      id: eventId(106),
       description: "offer_accepted signed with a secret DTTracker does not hold",
       states: [{ name: providerStates.foreignSignature }],
       event: "offer_accepted",
       path: endpoints[events.offer_accepted.endpoint].path,
-      body: example("offer_accepted"),
+      body: example("offer_accepted", eventId(106)),
       contractValid: true,
       response: unauthorized,
     },
@@ -194,7 +212,7 @@ export function contractInteractions(): ContractInteraction[] {
       ...successes[event],
       event,
       path: endpoints[events[event].endpoint].path,
-      body: example(event),
+      body: example(event, successes[event].id),
       contractValid: true,
     })),
     ...failures(),
@@ -204,4 +222,17 @@ export function contractInteractions(): ContractInteraction[] {
     const sender = receiver === "dobbletap" ? "dttracker" : "dobbletap";
     return { ...interaction, consumer: participants[sender], provider: participants[receiver] };
   });
+}
+
+/**
+ * The event ids the pacts replay, one per interaction. A provider-state route forgets these (and
+ * only these) in its dedup store, so a deployment can be verified again and again.
+ *
+ * @example
+ * ```ts
+ * for (const id of pactEventIds()) await db.query("delete from webhook_deliveries where id = $1", [id]);
+ * ```
+ */
+export function pactEventIds(): string[] {
+  return contractInteractions().map((interaction) => interaction.id);
 }

@@ -24,6 +24,20 @@ function foreignKeyLike(secret: string): string {
   return `${secret.startsWith("whsk_") ? "whsk_" : "whsec_"}${randomBytes(32).toString("base64")}`;
 }
 
+/**
+ * Standard Webhooks headers for one body, signed with `secret`: what a replayed webhook and a
+ * provider-state change request both carry.
+ *
+ * @example
+ * ```ts
+ * const headers = signedHeaders(process.env.WEBHOOK_SECRET!, crypto.randomUUID(), JSON.stringify(body));
+ * ```
+ */
+export function signedHeaders(secret: string, id: string, body: string): Record<"webhook-id" | "webhook-timestamp" | "webhook-signature", string> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signature(secret, id, timestamp, body) };
+}
+
 type ProxiedRequest = IncomingMessage & { body?: unknown };
 
 /** What {@link createResigningFilter} needs. */
@@ -62,11 +76,7 @@ export function createResigningFilter(options: ResignOptions) {
     }
     const secret = foreignNext ? foreignKeyLike(options.secret) : options.secret;
     foreignNext = false;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const webhookId = String(id ?? "");
-    request.headers["webhook-id"] = webhookId;
-    request.headers["webhook-timestamp"] = String(timestamp);
-    request.headers["webhook-signature"] = signature(secret, webhookId, timestamp, body);
+    Object.assign(request.headers, signedHeaders(secret, String(id ?? ""), body));
     if (options.bearerToken) request.headers.authorization = `Bearer ${options.bearerToken}`;
     // The proxy forwards req.body: make it the exact bytes that were signed.
     request.body = Buffer.from(body, "utf8");

@@ -52,6 +52,8 @@ export interface PostgresDedupStore extends DedupStore<Queryable> {
    * success; call it from a scheduled job too if the traffic is bursty.
    */
   sweep(): Promise<number>;
+  /** Forgets one remembered id (what `createProviderStates` does with the pacts' ids on a test deployment). */
+  forget(id: string): Promise<void>;
 }
 
 /** The statements, for one schema; exported for the tests' plan checks, not by the package. */
@@ -69,6 +71,7 @@ export function inboxStatements(schema: string) {
       `WHERE inbox.remembered_at < clock_timestamp() - make_interval(secs => $2) ` +
       `RETURNING set_config('lock_timeout', $4, true) AS claimed`,
     find: `SELECT event, digest, answer FROM ${table} WHERE id = $1`,
+    forget: `DELETE FROM ${table} WHERE id = $1`,
     complete: `UPDATE ${table} SET event = $2, digest = $3, answer = $4::json, remembered_at = clock_timestamp() WHERE id = $1`,
     // = ANY(ARRAY(…)): the batch's ids are known before the delete runs, so it finds them through the
     // primary key (an IN (subquery) is planned as a semi-join over the whole table).
@@ -242,5 +245,9 @@ export function postgresDedupStore(options: PostgresDedupStoreOptions): Postgres
       );
     });
 
-  return { transactional: true, claim, sweep };
+  // A test deployment's provider states (createProviderStates) forget the pacts' ids with it.
+  const forget = async (id: string) => {
+    await db.query(sql.forget, [id]);
+  };
+  return { transactional: true, claim, sweep, forget };
 }

@@ -61,7 +61,22 @@ interface Held {
  * const handle = createWebhookHandler({ secrets, handlers, dedupStore: createMemoryDedupStore({ maxEntries: 50_000 }) });
  * ```
  */
-export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): DedupStore {
+/**
+ * The in-process store: a {@link DedupStore} that can also forget an id (what
+ * `createProviderStates` needs to verify a deployment more than once).
+ *
+ * @example
+ * ```ts
+ * const dedupStore: MemoryDedupStore = createMemoryDedupStore();
+ * dedupStore.forget("e7e47000-0000-4000-8000-000000000001");
+ * ```
+ */
+export interface MemoryDedupStore extends DedupStore {
+  /** Forgets one remembered id: its next delivery is processed again. */
+  forget(id: string): void;
+}
+
+export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): MemoryDedupStore {
   const retentionDays = options.retentionDays ?? 7;
   const maxEntries = options.maxEntries ?? MEMORY_DEDUP_MAX_ENTRIES;
   const now = options.now ?? Date.now;
@@ -136,6 +151,9 @@ export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): D
 
   return {
     transactional: false,
+    forget(id: string) {
+      done.delete(id);
+    },
     async claim(id: string, claimOptions: ClaimOptions): Promise<Claim> {
       const deadline = performance.now() + claimOptions.waitMs;
       for (;;) {
