@@ -65,7 +65,8 @@ describe.each(drivers)("createDispatcher on %s", (driver) => {
     expect(dead?.state).toBe("dead");
     expect(dead?.attempts.map((a) => Date.parse(a.startedAt) - start)).toEqual([0, ...retrySchedule.delaysMs.map((_, i) => retrySchedule.delaysMs.slice(0, i + 1).reduce((a, b) => a + b, 0))]);
     expect(dead?.attempts.every((a) => a.status === 503)).toBe(true);
-    expect(dead?.lastError).toMatchObject({ status: 503, code: "INTERNAL" });
+    // v1.1: a 503 carries no contract code (gateways send it), so the sender reports UNEXPECTED_RESPONSE.
+    expect(dead?.lastError).toMatchObject({ status: 503, code: "UNEXPECTED_RESPONSE" });
     expect(dead?.lastError?.message).toMatch(/attempt 10 of 10: dead-lettered/);
     expect(seenByMock(eventId)).toHaveLength(10);
     clock += 7 * 24 * 3_600_000;
