@@ -13,6 +13,7 @@ import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
 import type { PostgresDedupStore, Queryable } from "@dttracker-dobbletap/sdk/postgres";
+import { readUpTo } from "./read-up-to.js";
 
 /** One webhook route the mock serves. */
 export interface WebhookRoute {
@@ -121,7 +122,8 @@ function resigning(handle: WebhookHandler, signer: WebhookSigner, foreignOnce: (
     if (request.method !== "POST") return handle(request);
     const declared = request.headers.get("content-length");
     if (declared !== null && Number(declared) > MAX_BODY_BYTES) return handle(request);
-    const bytes = await readUpTo(request, MAX_BODY_BYTES + 1);
+    const read = await readUpTo(request, MAX_BODY_BYTES + 1);
+    const bytes = read.complete ? read.bytes : undefined;
     if (bytes === undefined) return handle(new Request(request.url, { method: "POST", headers: request.headers, body: "" }));
     const id = request.headers.get("webhook-id") ?? idOf(bytes) ?? crypto.randomUUID();
     // "Signed with another secret" (a provider state) must still be refused as a verifying receiver would.
@@ -132,32 +134,6 @@ function resigning(handle: WebhookHandler, signer: WebhookSigner, foreignOnce: (
   };
 }
 
-/** The body, reading at most `limit` bytes (more only proves it is too large); undefined if unreadable. */
-async function readUpTo(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } catch {
-    return undefined;
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
-}
 
 function idOf(bytes: Uint8Array): string | undefined {
   try {

@@ -1,6 +1,7 @@
 import { MAX_BODY_BYTES } from "@dttracker-dobbletap/contracts";
 import type { WebhookHandler } from "@dttracker-dobbletap/sdk";
 import { loggedBody, loggedHeaders, type ReceivedEvent, type SignatureCheck } from "./log.js";
+import { readUpTo } from "./read-up-to.js";
 
 const utf8 = new TextDecoder();
 
@@ -24,7 +25,7 @@ export function recordDeliveries(
     const started = performance.now();
     const declared = Number(request.headers.get("content-length") ?? "0");
     // Do not read what the receiver refuses unread.
-    const bytes = request.method !== "POST" || declared > MAX_BODY_BYTES ? undefined : await readUpTo(request, MAX_BODY_BYTES + 1);
+    const bytes = request.method !== "POST" || declared > MAX_BODY_BYTES ? undefined : (await readUpTo(request, MAX_BODY_BYTES + 1)).bytes;
     const forwarded =
       bytes === undefined ? request : new Request(request.url, { method: request.method, headers: request.headers, body: bytes });
     const response = await handle(forwarded);
@@ -72,32 +73,6 @@ function parse(text: string): unknown {
   }
 }
 
-/** The body, reading at most `limit` bytes (more only proves it is too large); empty if unreadable. */
-async function readUpTo(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } catch {
-    // A cut body: the receiver gets what arrived and refuses it as a correct one would.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
-}
 
 /**
  * A `fetch` that logs each call as an `out` delivery (one entry per attempt), for the mock's own
