@@ -18,7 +18,7 @@ import { contractsDist, importDist, repoRoot } from "./lib/paths.js";
 import { formatInt, formatRatio } from "./lib/table.js";
 import type { Measurement, Row } from "./lib/types.js";
 import { timedLoad, type TimedLoad as LoadResult } from "./lib/http-load.js";
-import { presign } from "./mock-server.js";
+import { presign } from "./lib/fixtures.js";
 
 type Contracts = typeof import("../packages/contracts/src/index.js");
 type Postgres = typeof import("../packages/sdk/src/postgres/index.js");

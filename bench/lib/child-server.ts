@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { onServerCore } from "./pinning.js";
 
 export interface ChildServer {
   url: string;
@@ -77,4 +78,14 @@ export async function startChildServer(
         kill("SIGTERM");
       }),
   };
+}
+
+/** {@link startChildServer} with the server pinned to the server core (lib/pinning.ts); taskset execs it, so the pid is the server's. */
+export function startPinnedServer(
+  command: string,
+  args: (port: number) => string[],
+  env: Record<string, string> = {},
+): Promise<ChildServer & { startupMs: number }> {
+  const [pinnedCommand] = onServerCore(command, []);
+  return startChildServer(pinnedCommand, (port) => onServerCore(command, args(port))[1], env);
 }

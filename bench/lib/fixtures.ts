@@ -59,3 +59,8 @@ export function uniqueSignedDelivery(example: OfferSentEnvelope, key: Buffer): {
   const body = JSON.stringify(offerSentEnvelope(example, { id, offerId: randomUUID() }));
   return { body, headers: signHeaders(key, id, body) };
 }
+
+/** Signs `count` fresh deliveries now, before the clock starts (a signature is valid for 5 minutes). */
+export function presign(example: OfferSentEnvelope, key: Buffer, count: number): Array<{ body: string; headers: Record<string, string> }> {
+  return Array.from({ length: count }, () => uniqueSignedDelivery(example, key));
+}

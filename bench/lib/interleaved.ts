@@ -22,14 +22,37 @@ export interface InterleavedResult {
   /** ops/s of each task in each round: `[task][round]`. */
   perRound: number[][];
   median(task: number): number;
+  /** ops/s of `task` over rounds: median and IQR. */
+  spread(task: number): Spread;
   /** The median over rounds of `task / baseline`, both measured in the same round. */
   medianRatio(task: number, baseline: number): number;
+  /** `task / baseline` taken within each round: median and IQR over rounds. */
+  ratio(task: number, baseline: number): Spread;
 }
 
 export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** The `q` quantile of `values`, interpolated linearly between the nearest ranks. */
+export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+/** A median with its interquartile range (over rounds). */
+export interface Spread {
+  median: number;
+  q1: number;
+  q3: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: quantile(values, 0.5), q1: quantile(values, 0.25), q3: quantile(values, 0.75) };
 }
 
 /** Milliseconds of CPU time used by this process so far (µs resolution). */
@@ -59,6 +82,8 @@ export async function runInterleaved(
   return {
     perRound,
     median: (task) => median(perRound[task]!),
+    spread: (task) => spread(perRound[task]!),
     medianRatio: (task, baseline) => median(perRound[task]!.map((value, round) => value / perRound[baseline]![round]!)),
+    ratio: (task, baseline) => spread(perRound[task]!.map((value, round) => value / perRound[baseline]![round]!)),
   };
 }

@@ -19,3 +19,8 @@ export function renderTable(rows: Row[]): string {
   const format = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
   return [format(header), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...lines.map(format)].join("\n");
 }
+
+/** A ratio with its interquartile range over rounds: `0.45× (IQR 0.43–0.47)`. */
+export const formatRatioSpread = (spread: { median: number; q1: number; q3: number }) =>
+  `${formatRatio(spread.median)} (IQR ${spread.q1.toFixed(2)}–${spread.q3.toFixed(2)})`;
+export const formatMicros = (micros: number) => `${micros < 10 ? micros.toFixed(2) : micros < 100 ? micros.toFixed(1) : Math.round(micros)} µs`;
