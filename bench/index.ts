@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     ["sender", () => measureSender({ rounds: 7, callsPerRound: 250 })],
     ["growth", () => measureMockGrowth({ sizes: [1_000, 10_000, 100_000, 1_000_000] })],
     ["startup", () => measureStartup({ runs: 5, secret })],
-    ["inbox", () => measureInbox({ rounds: 3, requestsPerRun: 4_000, secret })],
+    ["inbox", () => measureInbox({ rounds: 3, requestsPerRun: 3_000, secret })],
     ["outbox", () => measureOutbox({ events: 1_000 })],
   ];
   const results: Measurement[] = [];

@@ -7,7 +7,7 @@
  * from `/proc/<pid>/stat` (utime + stime of all its threads, GC included) around each run.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 export const SERVER_CORE = 0;
@@ -60,3 +60,36 @@ export function processCpuMicros(pid: number): number {
 
 /** The resolution of {@link processCpuMicros}: one clock tick. */
 export const cpuTickMicros = 1e6 / ticksPerSecond;
+
+/** CPU µs used so far by `pid` and by each process whose parent it is (a PostgreSQL postmaster and its backends), by pid. */
+export function processTreeCpu(pid: number): Map<number, number> {
+  const tree = new Map<number, number>([[pid, processCpuMicros(pid)]]);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // ppid is field 4 of stat(5): index 1 after the name.
+      if (Number(fields[1]) === pid) tree.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return tree;
+}
+
+/**
+ * CPU µs the tree used between two {@link processTreeCpu} snapshots: processes that started count
+ * from zero; processes that ended in between are left out (their last part is lost, never negative).
+ */
+export function treeCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, micros] of after) total += micros - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** The parent of a process (e.g. a PostgreSQL backend's postmaster). */
+export function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}

@@ -1,24 +1,32 @@
 // A receiver with one store, for the inbox bench: node:http + the SDK's built dist. STORE=memory
-// uses createMemoryDedupStore(); STORE=postgres uses postgresDedupStore over a pg pool on
-// DATABASE_URL with transactional: true. The handler does the same (no writes of its own) in both,
-// so the difference is the cost of the store: claim, remember, commit.
-// Usage: STORE=… WEBHOOK_SECRET=… [DATABASE_URL=…] node bench/servers/inbox-receiver.mjs <port>
+// uses createMemoryDedupStore(); STORE=postgres uses postgresDedupStore with transactional: true
+// over DRIVER=pg (a pg.Pool, the default) or DRIVER=postgres (postgres.js, which prepares its
+// statements), POOL_MAX connections (default 60), on DATABASE_URL; SYNC_COMMIT=off passes
+// synchronousCommit: "off". The handler does the same (no writes of its own) in every case, so the
+// difference is the cost of the store: claim, remember, commit.
+// Usage: STORE=… WEBHOOK_SECRET=… [DATABASE_URL=… DRIVER=… POOL_MAX=… SYNC_COMMIT=off] node bench/servers/inbox-receiver.mjs <port>
 import { createServer } from "node:http";
 import pg from "pg";
+import postgres from "postgres";
 import { createMemoryDedupStore, createWebhookHandler } from "../../packages/sdk/dist/index.js";
 import { toNodeListener } from "../../packages/sdk/dist/node.js";
-import { fromPg, postgresDedupStore } from "../../packages/sdk/dist/postgres.js";
+import { fromPg, fromPostgresJs, postgresDedupStore } from "../../packages/sdk/dist/postgres.js";
 
-const store = process.env.STORE;
+const env = process.env;
 const handler = (event) => ({ type: "offer", id: event.data.offer.id, status: "offered" });
+const max = Number(env.POOL_MAX ?? 60);
+const database = () =>
+  env.DRIVER === "postgres"
+    ? fromPostgresJs(postgres(env.DATABASE_URL, { max, onnotice: () => undefined }))
+    : fromPg(new pg.Pool({ connectionString: env.DATABASE_URL, max }));
 const options =
-  store === "postgres"
+  env.STORE === "postgres"
     ? {
-        dedupStore: postgresDedupStore({ db: fromPg(new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 60 })) }),
+        dedupStore: postgresDedupStore({ db: database(), ...(env.SYNC_COMMIT === "off" ? { synchronousCommit: "off" } : {}) }),
         transactional: true,
       }
     : { dedupStore: createMemoryDedupStore() };
-const handle = createWebhookHandler({ secrets: process.env.WEBHOOK_SECRET, handlers: { offer_sent: handler }, ...options });
+const handle = createWebhookHandler({ secrets: env.WEBHOOK_SECRET, handlers: { offer_sent: handler }, ...options });
 const server = createServer(toNodeListener(handle));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.argv[2] ?? 0), "127.0.0.1");

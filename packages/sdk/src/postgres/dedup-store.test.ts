@@ -180,6 +180,20 @@ describe.each(drivers)("postgresDedupStore({ db }) on %s", (driver) => {
     expect(handler).toHaveBeenCalledTimes(3);
   });
 
+  it("synchronousCommit: the server's setting unless asked; \"off\" and \"on\" for that delivery's transaction only", async () => {
+    const db = await open(driver);
+    const setting = async (on: Queryable) => (await on.query<{ mode: string }>("SELECT current_setting('synchronous_commit') AS mode")).rows[0]!.mode;
+    const server = await setting(db);
+    const seen: string[] = [];
+    const record = { after: async (tx: Queryable) => void seen.push(await setting(tx)) };
+    for (const synchronousCommit of [undefined, "off", "on"] as const) {
+      expect((await deliver(receiver(db, record, { synchronousCommit }).handle, offerEvent())).status).toBe(200);
+    }
+    // SET LOCAL: a connection the pool hands out afterwards is back to the server's setting.
+    expect([...seen, await setting(db)]).toEqual([server, "off", "on", server]);
+    expect(() => postgresDedupStore({ db, synchronousCommit: "local" as never })).toThrow(/synchronousCommit must be "on" or "off"/);
+  });
+
   it("sweep() deletes at most sweepBatch expired rows per call, oldest first, and never a live one", async () => {
     const db = await open(driver);
     const store = postgresDedupStore({ db, sweepBatch: 100, sweepEveryMs: 0 });

@@ -32,6 +32,17 @@ export interface PostgresDedupStoreOptions {
   sweepEveryMs?: number;
   /** Where a failed automatic sweep is reported. Default: one `console.warn` line with the error's name. */
   onSweepError?: (error: unknown) => void;
+  /**
+   * `"off"` trades durability for speed: each delivery's transaction commits without waiting for
+   * its WAL to reach disk (`SET LOCAL synchronous_commit = off`, that transaction only). A crash of
+   * the database server (not of the receiver) can then lose the last few hundred milliseconds of
+   * commits *after they were answered 200* — the remembered ids and, with `transactional: true`,
+   * the handlers' writes — and the sender will not retry an event it saw succeed. Only for
+   * receivers whose handlers' effects are safe elsewhere and where a retry running twice after such
+   * a crash is acceptable. `"on"` makes each delivery's commit wait for the disk even on a server
+   * configured otherwise. Default: unset, the server's own setting (PostgreSQL's default is on).
+   */
+  synchronousCommit?: "on" | "off";
 }
 
 /**
@@ -57,15 +68,17 @@ export interface PostgresDedupStore extends DedupStore<Queryable> {
 }
 
 /** The statements, for one schema; exported for the tests' plan checks, not by the package. */
-export function inboxStatements(schema: string) {
+export function inboxStatements(schema: string, options: { synchronousCommit?: "on" | "off" | undefined } = {}) {
   const table = `${quoteSchema(schema)}.inbox`;
+  // Set in the claim's own statement: an opt-in costs no round trip.
+  const commitMode = options.synchronousCommit === undefined ? "" : `, set_config('synchronous_commit', '${options.synchronousCommit === "off" ? "off" : "on"}', true) AS durability`;
   return {
     // cfg is evaluated before the row exists (the row is selected from it), so its lock_timeout
     // bounds the wait on a concurrent holder; RETURNING runs only once the id is ours, and lifts the
     // lock_timeout to the lease for the handler's own statements. An expired row is taken over.
     claim:
       `WITH cfg AS MATERIALIZED (SELECT set_config('lock_timeout', $3, true) AS lock, ` +
-      `set_config('statement_timeout', $4, true) AS statement, set_config('idle_in_transaction_session_timeout', $4, true) AS idle) ` +
+      `set_config('statement_timeout', $4, true) AS statement, set_config('idle_in_transaction_session_timeout', $4, true) AS idle${commitMode}) ` +
       `INSERT INTO ${table} AS inbox (id, remembered_at) SELECT $1, clock_timestamp() FROM cfg ` +
       `ON CONFLICT (id) DO UPDATE SET remembered_at = clock_timestamp(), event = NULL, digest = NULL, answer = NULL ` +
       `WHERE inbox.remembered_at < clock_timestamp() - make_interval(secs => $2) ` +
@@ -136,7 +149,11 @@ export function postgresDedupStore(options: PostgresDedupStoreOptions): Postgres
       console.warn(
         `[@dttracker-dobbletap/sdk] postgresDedupStore: the automatic sweep of expired ids failed (${error instanceof Error ? error.name : typeof error}); it is tried again later.`,
       ));
-  const sql = inboxStatements(options.schema ?? DEFAULT_SCHEMA);
+  const synchronousCommit = options.synchronousCommit;
+  if (synchronousCommit !== undefined && synchronousCommit !== "on" && synchronousCommit !== "off") {
+    throw new RangeError(`postgresDedupStore: synchronousCommit must be "on" or "off"; got ${String(synchronousCommit)}.`);
+  }
+  const sql = inboxStatements(options.schema ?? DEFAULT_SCHEMA, { synchronousCommit });
   let lastSweep = Date.now();
 
   const sweep = async (): Promise<number> => (await db.query(sql.sweep, [retentionSeconds, sweepBatch])).rowCount;
