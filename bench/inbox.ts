@@ -8,8 +8,9 @@
  * reported. Timed per request (bench/lib/http-load.ts), not with autocannon, whose `amount` runs end
  * on its 1-second ticks.
  *
- * Variants at 50 connections, to show where the time goes: postgres.js instead of pg (it prepares
- * its statements), and the opt-in `synchronousCommit: "off"`. The ceiling: pgbench running the
+ * At 50 connections also the opt-in `synchronousCommit: "off"`, and for each variant the CPU per
+ * delivery of the receiver, of PostgreSQL (every backend) and of the load generator, which says
+ * where the time goes whatever the machine's load. The ceiling: pgbench running the
  * store's own statements (the same transaction: BEGIN, claim, complete, COMMIT) with 50 clients and
  * the whole machine — no HTTP, no receiver, no load generator — unprepared as pg sends them, and
  * prepared.
@@ -86,7 +87,7 @@ export async function measureInbox(options: { rounds: number; requestsPerRun: nu
     const variants: Variant[] = [
       { name: "in-memory store", env: { STORE: "memory" }, connections: [10, 50] },
       { name: "postgresDedupStore over pg", env: { STORE: "postgres", DRIVER: "pg" }, connections: [10, 50] },
-      { name: "postgresDedupStore over postgres.js (prepared statements)", env: { STORE: "postgres", DRIVER: "postgres" }, connections: [50] },
+      { name: "prototype (not the SDK): the store over pg with prepared statements", env: { STORE: "postgres", DRIVER: "pg-prepared" }, connections: [50] },
       { name: "postgresDedupStore over pg, synchronousCommit: \"off\" (opt-in, not durable)", env: { STORE: "postgres", DRIVER: "pg", SYNC_COMMIT: "off" }, connections: [50] },
     ];
     const started = new Map<Variant, ChildServer>();
@@ -167,10 +168,10 @@ export async function measureInbox(options: { rounds: number; requestsPerRun: nu
       rows,
       notes: [
         `Dedup store: node:http keep-alive load (bench/lib/http-load.ts: one worker per connection, every request timed) at 10 and 50 connections, ${options.rounds} interleaved rounds of ${formatInt(options.requestsPerRun)} new deliveries per ` +
-          `variant (after a warm-up each), receivers in child processes (bench/servers/inbox-receiver.mjs, a pool of ${POOL_MAX}), PostgreSQL ${"on the same 2 cores"} with ` +
+          `variant (after a warm-up each), receivers in child processes (bench/servers/inbox-receiver.mjs, a pool of ${POOL_MAX}), PostgreSQL on the same cores with ` +
           `fsync and synchronous_commit on, not pinned (the database, the receiver and the load generator share the machine as they would on one host). ${formatInt(remembered)} ids were remembered in webhook_kit.inbox; ` +
           `${failures === 0 ? "every answer was 200" : `${failures} answers were not 200 (the target row fails)`}. ` +
-          "Each Postgres delivery is 4 round trips on one connection: BEGIN, the claim INSERT, the answer UPDATE, COMMIT (one WAL flush). " +
+          "Each Postgres delivery is 4 round trips on one connection: BEGIN, the claim INSERT, the answer UPDATE, COMMIT (one WAL flush). The prototype row is a bench-only Database that names each statement so pg prepares it once per connection: what an opt-in in fromPg would give. " +
           "The pgbench ceiling runs the store's own statements (inboxStatements, parameters as constants) with `-c 50 -j 2 -T 4` against the same server.",
       ],
     };

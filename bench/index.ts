@@ -30,6 +30,8 @@ type Sdk = typeof import("../packages/sdk/src/index.js");
 const groups = ["bundle", "receiver", "http", "sender", "growth", "startup", "inbox", "outbox"] as const;
 type Group = (typeof groups)[number];
 
+/** Issue 17: the whole run in under 3 minutes. */
+const BUDGET_SECONDS = 180;
 const resultsPath = join(repoRoot, "bench/RESULTS.md");
 const readmePath = join(repoRoot, "README.md");
 
@@ -56,8 +58,8 @@ async function main(): Promise<void> {
   const steps: Array<[Group, () => Promise<Measurement>]> = [
     // Bundling first: it does not depend on timing, and the timed groups then run back to back.
     ["bundle", () => measureBundleSize()],
-    ["receiver", () => measureReceiver({ rounds: 7, timeMs: 250, growthRounds: 5, growthTimeMs: 150 })],
-    ["http", () => measureHttp({ rounds: 3, seconds: 2, connections: 10, secret })],
+    ["receiver", () => measureReceiver({ rounds: 7, timeMs: 200, growthRounds: 5, growthTimeMs: 100 })],
+    ["http", () => measureHttp({ rounds: 3, seconds: 1.5, connections: 10, secret })],
     ["sender", () => measureSender({ rounds: 7, callsPerRound: 250 })],
     ["growth", () => measureMockGrowth({ sizes: [1_000, 10_000, 100_000, 1_000_000] })],
     ["startup", () => measureStartup({ runs: 5, secret })],
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
       ? `All ${targets} targets met.`
       : `${targets - missed.length} of ${targets} targets met. Missed: ${missed.join("; ")}. See bench/RESULTS.md for what limits each.`,
   );
-  console.log(`Measuring took ${seconds.toFixed(0)} s (${timings.join(", ")}).`);
+  console.log(`Measuring took ${seconds.toFixed(0)} s (${timings.join(", ")})${seconds > BUDGET_SECONDS ? `: over the ${BUDGET_SECONDS} s budget (see the load average: other processes slow every wall-clock step)` : ""}.`);
   if (selected.size < groups.length) {
     console.log("Partial run: bench/RESULTS.md and the README are only written by a full run.");
     return;

@@ -4,8 +4,7 @@
  * script, timed the same way, interleaved, median of several runs each. Then the same for the
  * command the README's quick start gives a developer (`npm run mock`), read from the README itself.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./lib/paths.js";
 import { bareServerScript, mockCli } from "./lib/paths.js";
@@ -34,10 +33,11 @@ export async function measureStartup(options: { runs: number; secret: string }):
   }
   const readme = readmeMockCommand();
   const readmeTimes: number[] = [];
-  const data = mkdtempSync(join(tmpdir(), "bench-mock-data-"));
   for (let run = 0; run < 5; run++) {
-    // `npm run mock -- --port N`: the README's command, on a free port, its secret kept in a scratch folder.
-    const server = await startChildServer(readme[0]!, (port) => [...readme.slice(1), "--", "--port", String(port), "--data-dir", data], {}, { cwd: repoRoot, group: true });
+    // `npm run mock -- --port N`: the README's command on a free port, its secret from the
+    // environment (nothing written to the checkout). Not --data-dir: that turns on the persistent
+    // PGlite state, which the quick start does not use.
+    const server = await startChildServer(readme[0]!, (port) => [...readme.slice(1), "--", "--port", String(port)], { WEBHOOK_SECRET: options.secret }, { cwd: repoRoot, group: true });
     readmeTimes.push(server.startupMs);
     await server.stop();
   }

@@ -24,7 +24,7 @@ export interface ServerUnderLoad {
   path: string;
   /** The requests to send, in order; cycled if the run outlasts them (counted in `repeats`). */
   requests: (count: number) => SignedRequest[];
-  /** How many distinct requests to prepare per run (a run sends about rate × seconds). */
+  /** How many distinct requests to prepare per run at most (lowered to the rate the warm-up shows). */
   prepare: number;
   /** Seconds per run (default: the comparison's). */
   seconds?: number;
@@ -99,7 +99,12 @@ export async function compareServers(
   options: { rounds: number; seconds: number; connections: number; warmSeconds?: number },
 ): Promise<ServerFigures[]> {
   return asLoadGenerator(async () => {
-    for (const target of targets) await drive(target, options.connections, options.warmSeconds ?? 1);
+    // The warm-up also tells each server's rate: prepare that many fresh requests per run (+30%),
+    // not a fixed worst case (signing tens of thousands that a slow server never reaches).
+    for (const target of targets) {
+      const warm = await drive(target, options.connections, options.warmSeconds ?? 1);
+      target.prepare = Math.min(target.prepare, Math.max(1_000, Math.ceil(warm.requestsPerSecond * (target.seconds ?? options.seconds) * 1.3)));
+    }
     const rounds: RunResult[][] = targets.map(() => []);
     for (let round = 0; round < options.rounds; round++) {
       const order = targets.map((_, index) => (round % 2 === 0 ? index : targets.length - 1 - index));
