@@ -7,7 +7,9 @@ import { checkReadme, README_MARKERS, readmeBlock, updateReadmeFrom, withMarkers
 const results = [
   "# Benchmark results",
   "",
+  "- CPU: AMD EPYC, 2 cores (logical), 23.5 GiB RAM",
   "- Date: 2026-12-02T18:00:00.000Z",
+  "- Load average (1 min) before / after: 9.20 / 10.04 — above the core count means other processes competed",
   "",
   withMarkers(
     renderTable([
@@ -22,7 +24,7 @@ const readme = ["# Kit", "", "## Benchmarks", "", README_MARKERS[0], "stale", RE
 describe("the README's benchmark table", () => {
   it("holds the target rows of RESULTS.md with their verdicts and the run's date, nothing else", () => {
     const block = readmeBlock(results);
-    expect(block).toContain("(2026-12-02; 1 of 2 met;");
+    expect(block).toContain("(2026-12-02, load average 9.20 / 10.04 on 2 cores; 1 of 2 met;");
     expect(block).toContain("| receiver | receive() vs floor | 54,954 ops/s | 0.28× floor | ≥ 0.45× floor | MISS |");
     expect(block).toContain("| bundle | sender only | 38.0 KB gzip | 120 KB min | ≤ 40 KB gzip | PASS |");
     expect(block).not.toContain("raw floor");

@@ -34,6 +34,10 @@ export function readmeBlock(resultsDocument: string): string {
   const table = extractTable(resultsDocument, RESULTS_MARKERS);
   if (table === undefined) throw new Error(`bench/RESULTS.md has no ${RESULTS_MARKERS[0]} … ${RESULTS_MARKERS[1]} table`);
   const date = /^- Date: (\S+)/m.exec(resultsDocument)?.[1]?.slice(0, 10) ?? "unknown date";
+  // The load says how much to trust the wall-clock rows: above the core count, other work competed.
+  const load = /^- Load average \(1 min\) before \/ after: (\S+) \/ (\S+)/m.exec(resultsDocument);
+  const cores = /^- CPU: .*?, (\d+) cores/m.exec(resultsDocument)?.[1];
+  const when = load ? `${date}, load average ${load[1]} / ${load[2]}${cores ? ` on ${cores} cores` : ""}` : date;
   const [header, , ...lines] = table.split("\n");
   const columns = cells(header!);
   const at = (name: string) => columns.indexOf(name);
@@ -44,7 +48,7 @@ export function readmeBlock(resultsDocument: string): string {
     ...targetRows.map((row) => `| ${[row[at("group")], row[at("measurement")], row[at("value")], row[at("ratio")], row[at("target")], row[columns.length - 1]].join(" | ")} |`),
   ];
   const passed = targetRows.filter((row) => row[columns.length - 1] === "PASS").length;
-  return [`The targets of the latest full run (${date}; ${passed} of ${targetRows.length} met; machine, method and every figure in [bench/RESULTS.md](bench/RESULTS.md)):`, "", ...rendered].join("\n");
+  return [`The targets of the latest full run (${when}; ${passed} of ${targetRows.length} met; machine, method and every figure in [bench/RESULTS.md](bench/RESULTS.md)):`, "", ...rendered].join("\n");
 }
 
 /** `readme` with its block replaced by the one `resultsDocument` gives. */
