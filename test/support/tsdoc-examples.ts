@@ -173,11 +173,12 @@ export function compileExamples(root: string, examples: TsdocExample[]): Example
     const declared = declaredNames(example.code);
     const imports = new Map<string, string[]>();
     for (const name of usedNames(example.code)) {
-      if (declared.has(name) || NEVER_IMPORTED.has(name)) continue;
+      const ownExport = exportsOf(own).includes(name);
+      if (declared.has(name) || (NEVER_IMPORTED.has(name) && !ownExport)) continue;
       // The documented module first (its example is about it), then its package, then the others.
       const entry =
         publicNames.find((each) => each.packageName === packageName && each.names.has(name)) ?? publicNames.find((each) => each.names.has(name));
-      const specifier = exportsOf(own).includes(name) ? relativeSpecifier(file, own) : entry?.specifier;
+      const specifier = ownExport ? relativeSpecifier(file, own) : entry?.specifier;
       if (specifier) imports.set(specifier, [...(imports.get(specifier) ?? []), name]);
     }
     const header = [...imports].map(([specifier, names]) => `import { ${names.join(", ")} } from "${specifier}";`);
