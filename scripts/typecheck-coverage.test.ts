@@ -33,12 +33,6 @@ describe("uncheckedFiles(root)", () => {
     write("deno/node.test.ts");
     write("other-deno/deno.json", "{}");
     write("other-deno/main.ts");
-    expect(uncheckedFiles(scratch)).toEqual([
-      "bench/run.mts",
-      "deno/node.test.ts",
-      "other-deno/main.ts",
-      "packages/a/test/index.test.ts",
-      "scripts/skip.ts",
-    ]);
+    expect(uncheckedFiles(scratch)).toEqual(["bench/run.mts", "deno/node.test.ts", "other-deno/main.ts", "packages/a/test/index.test.ts", "scripts/skip.ts"]);
   });
 });

@@ -25,10 +25,7 @@ describe("deno check in examples/dobbletap-receiver-deno", () => {
 
   it("fails on a file there that breaks an SDK type, naming the error", async () => {
     const planted = join(example, `planted-${process.pid}.ts`);
-    writeFileSync(
-      planted,
-      'import { generateSecret } from "@dttracker-dobbletap/sdk";\nexport const secret: number = generateSecret();\n',
-    );
+    writeFileSync(planted, 'import { generateSecret } from "@dttracker-dobbletap/sdk";\nexport const secret: number = generateSecret();\n');
     try {
       const failed = await run(deno, ["check"], { cwd: example, env }).then(
         () => undefined,

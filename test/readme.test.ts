@@ -85,14 +85,26 @@ beforeAll(async () => {
   // Pact is an optional peer of the contracts package: the verify command needs it installed.
   execFileSync(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files.map((file) => `./tarballs/${file}`), "@pact-foundation/pact@17.1.2", "@electric-sql/pglite@0.5.17", ...typeTools],
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      ...files.map((file) => `./tarballs/${file}`),
+      "@pact-foundation/pact@17.1.2",
+      "@electric-sql/pglite@0.5.17",
+      ...typeTools,
+    ],
     { cwd: scratch, stdio: "pipe" },
   );
 
   const secret = generateSecret();
   const dobbletap = await startMockServer({ as: "dobbletap", port: 0, secret, log: () => {} });
   const dttracker = await startMockServer({ as: "dttracker", port: 0, secret, log: () => {} });
-  closers.push(() => dobbletap.close(), () => dttracker.close());
+  closers.push(
+    () => dobbletap.close(),
+    () => dttracker.close(),
+  );
   env = {
     ...process.env,
     WEBHOOK_SECRET: secret,
@@ -117,7 +129,7 @@ function expectOutput(code: string, stdout: string) {
     expect(stdout).toMatch(/offer \{[^}]*status: ['"]offered['"]/);
   }
   if (code.includes("createWebhookHandler(")) expect(stdout).toMatch(/^probe 200 \{"success":true/m);
-  if (code.includes("createDttrackerClient(")) expect(stdout).toMatch(/creators \{[^]*synced: \[/);
+  if (code.includes("createDttrackerClient(")) expect(stdout).toMatch(/creators \{[\s\S]*synced: \[/);
   if (code.includes("createOutbox(")) {
     expect(stdout).toMatch(/enqueued \{[^}]*retryQueued: true/);
     expect(stdout).toMatch(/^outbox delivered \{.*"type":"offer".*"status":"offered"\}$/m);
@@ -162,15 +174,19 @@ describe("README TypeScript blocks type-check, as written, against the packed pa
     expect((await tscErrors())(name)).toEqual([]);
   });
 
-  it.each(checkedBlocks.filter(([name]) => name !== "mistyped"))("%s: deno check", async (name) => {
-    expect(await denoCheck(name)).toBe("");
-  }, 60_000);
+  it.each(checkedBlocks.filter(([name]) => name !== "mistyped"))(
+    "%s: deno check",
+    async (name) => {
+      expect(await denoCheck(name)).toBe("");
+    },
+    60_000,
+  );
 
   it("the checks fail on a block that runs but does not compile (a boolean where a number is declared)", async () => {
     expect((await tscErrors())("mistyped")).toEqual([
       expect.stringMatching(/^mistyped\.mts\(\d+,\d+\): error TS2322: Type 'boolean' is not assignable to type 'number'\./),
     ]);
-    expect(await denoCheck("mistyped")).toMatch(/TS2322 \[ERROR\]: Type 'boolean' is not assignable to type 'number'\.[^]*mistyped\.mts/);
+    expect(await denoCheck("mistyped")).toMatch(/TS2322 \[ERROR\]: Type 'boolean' is not assignable to type 'number'\.[\s\S]*mistyped\.mts/);
   }, 60_000);
 });
 
@@ -347,10 +363,14 @@ describe("every other README's shell blocks, as written, from the repository", (
     expect(cases.map(([file]) => file)).toEqual(expect.arrayContaining(readmes));
   });
 
-  it.each(cases)("%s block %i", async (_file, _index, code) => {
-    const transcript = await runBlock(code, env);
-    expect(transcript).not.toMatch(/"success":false|✗/);
-  }, 180_000);
+  it.each(cases)(
+    "%s block %i",
+    async (_file, _index, code) => {
+      const transcript = await runBlock(code, env);
+      expect(transcript).not.toMatch(/"success":false|✗/);
+    },
+    180_000,
+  );
 
   it("the quick start's mock command starts the mock", async () => {
     const command = quickStart!.code.trim().split("\n")[0]!.split("&&")[1]!.split("#")[0]!.trim();

@@ -42,7 +42,9 @@ describe("the check fails for what it should", () => {
   const errorsOf = (mutant: TsdocExample) => results.find((result) => result.example === mutant)!.errors;
 
   it("a wrong type, at the example's line", () => {
-    expect(errorsOf(mutants[0]!)).toEqual([expect.stringMatching(/^packages\/sdk\/src\/index\.ts:2: TS2322 Type 'boolean' is not assignable to type 'number'/)]);
+    expect(errorsOf(mutants[0]!)).toEqual([
+      expect.stringMatching(/^packages\/sdk\/src\/index\.ts:2: TS2322 Type 'boolean' is not assignable to type 'number'/),
+    ]);
   });
 
   it("an unknown name", () => {

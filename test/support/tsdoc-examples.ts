@@ -117,11 +117,62 @@ const TYPED_STAND_INS = `
  * \`any\`. A name in neither list fails to compile, as a typo in an example should.
  */
 const UNTYPED_STAND_INS = [
-  "data", "body", "method", "pool", "pg", "postgres", "ky", "supabase",
-  "offer_sent", "offer_accepted", "offer_declined", "send", "scrub", "sameContent", "toRequest", "loadSides", "deliver", "result", "store", "offers", "campaigns", "creators", "campaign", "creator", "handlers", "envelope", "db",
-  "returned", "options", "policy", "hooks", "init", "transport", "verifier", "receiver", "log", "work", "target", "amount",
-  "expected", "json", "answerText", "delivery", "context", "app", "dedupStore", "pactUrls", "dir", "currentSides",
-  "state", "entry", "mock", "listener", "input", "params", "changes",
+  "data",
+  "body",
+  "method",
+  "pool",
+  "pg",
+  "postgres",
+  "ky",
+  "supabase",
+  "offer_sent",
+  "offer_accepted",
+  "offer_declined",
+  "send",
+  "scrub",
+  "sameContent",
+  "toRequest",
+  "loadSides",
+  "deliver",
+  "result",
+  "store",
+  "offers",
+  "campaigns",
+  "creators",
+  "campaign",
+  "creator",
+  "handlers",
+  "envelope",
+  "db",
+  "returned",
+  "options",
+  "policy",
+  "hooks",
+  "init",
+  "transport",
+  "verifier",
+  "receiver",
+  "log",
+  "work",
+  "target",
+  "amount",
+  "expected",
+  "json",
+  "answerText",
+  "delivery",
+  "context",
+  "app",
+  "dedupStore",
+  "pactUrls",
+  "dir",
+  "currentSides",
+  "state",
+  "entry",
+  "mock",
+  "listener",
+  "input",
+  "params",
+  "changes",
 ];
 
 /** Exported names that examples use as plain variables (contracts' zod helper `text`, a body's text). */
@@ -149,7 +200,15 @@ export interface ExampleResult {
 export function compileExamples(root: string, examples: TsdocExample[]): ExampleResult[] {
   const base = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.base.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
   // Examples are fragments: unused names are fine, and the added imports may name types.
-  const options: ts.CompilerOptions = { ...base.options, verbatimModuleSyntax: false, isolatedModules: false, noUnusedLocals: false, noUnusedParameters: false, noEmit: true, skipLibCheck: true };
+  const options: ts.CompilerOptions = {
+    ...base.options,
+    verbatimModuleSyntax: false,
+    isolatedModules: false,
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+    noEmit: true,
+    skipLibCheck: true,
+  };
   const folder = join(root, "test", ".tsdoc-examples");
   const globalsFile = join(folder, "globals.ts");
   const entryFiles = PACKAGES.flatMap((name) => publicEntries(root, name));
@@ -176,8 +235,7 @@ export function compileExamples(root: string, examples: TsdocExample[]): Example
       const ownExport = exportsOf(own).includes(name);
       if (declared.has(name) || (NEVER_IMPORTED.has(name) && !ownExport)) continue;
       // The documented module first (its example is about it), then its package, then the others.
-      const entry =
-        publicNames.find((each) => each.packageName === packageName && each.names.has(name)) ?? publicNames.find((each) => each.names.has(name));
+      const entry = publicNames.find((each) => each.packageName === packageName && each.names.has(name)) ?? publicNames.find((each) => each.names.has(name));
       const specifier = ownExport ? relativeSpecifier(file, own) : entry?.specifier;
       if (specifier) imports.set(specifier, [...(imports.get(specifier) ?? []), name]);
     }
@@ -276,7 +334,11 @@ function declaredNames(code: string): Set<string> {
       if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
       if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) names.add(element.name.text);
     } else if (
-      (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isEnumDeclaration(statement)) &&
+      (ts.isFunctionDeclaration(statement) ||
+        ts.isClassDeclaration(statement) ||
+        ts.isInterfaceDeclaration(statement) ||
+        ts.isTypeAliasDeclaration(statement) ||
+        ts.isEnumDeclaration(statement)) &&
       statement.name
     ) {
       names.add(statement.name.text);
