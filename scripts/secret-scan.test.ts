@@ -43,11 +43,15 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("
 const jwt = (payload: object, header: object = { alg: "HS256", typ: "JWT" }) =>
   [b64url(header), b64url(payload), bytesFrom("signature").toString("base64url")].join(".");
 
+// Prefixes split in two, so this file holds none of them whole.
 const WHSEC = "whsec" + "_";
+const WHSK = "whsk" + "_";
+const SB_SECRET = "sb_" + "secret_";
+const SB_PUBLISHABLE = "sb_" + "publishable_";
 const realWhsec = WHSEC + bytesFrom("webhook secret").toString("base64");
-const realWhsk = "whsk" + "_" + bytesFrom("ed25519 seed").toString("base64");
-const sbSecret = "sb_" + "secret_" + bytesFrom("sb secret", 24).toString("base64url");
-const sbPublishable = "sb_" + "publishable_" + bytesFrom("sb publishable", 24).toString("base64url");
+const realWhsk = WHSK + bytesFrom("ed25519 seed").toString("base64");
+const sbSecret = SB_SECRET + bytesFrom("sb secret", 24).toString("base64url");
+const sbPublishable = SB_PUBLISHABLE + bytesFrom("sb publishable", 24).toString("base64url");
 const longOpaqueValue = bytesFrom("service role opaque", 30).toString("base64url");
 
 interface Finding {
@@ -103,7 +107,7 @@ const fires: Record<string, [text: string, rules: string[]]> = {
 
 const passes: Record<string, string> = {
   "whsec-template.md": `Set WEBHOOK_SECRET to ${WHSEC}<base64> from generateSecret().`,
-  "whsec-interpolation.ts": "const s = `" + WHSEC + "${secret}`;",
+  "whsec-interpolation.ts": `const s = \`${WHSEC}\${secret}\`;`,
   "whsec-fake.ts": `const s = "${WHSEC}FAKEsecretFAKEsecretFAKEsecretFAKE0000000=";`,
   "whsec-example.ts": `const s = "${WHSEC}${Buffer.from("an EXAMPLE secret, 32 bytes long!").toString("base64")}EXAMPLE";`,
   "whsec-xxxx.ts": `const s = "${WHSEC}${"x".repeat(42)}";`,
@@ -111,9 +115,9 @@ const passes: Record<string, string> = {
   "whsec-repeated.ts": `const s = "${WHSEC}${"A".repeat(43)}=";`,
   "whsec-few-characters.ts": `const s = "${WHSEC}${"abcdefgh".repeat(6)}";`,
   "whsec-ellipsis.md": `${WHSEC}MfKQ9r8G...`,
-  "sb-template.md": `${"sb_" + "secret_"}<your-key>`,
-  "sb-placeholder.md": `${"sb_" + "publishable_"}PLACEHOLDER_KEY_0123456789abcdef`,
-  "sb-short.md": `${"sb_" + "secret_"}abc`,
+  "sb-template.md": `${SB_SECRET}<your-key>`,
+  "sb-placeholder.md": `${SB_PUBLISHABLE}PLACEHOLDER_KEY_0123456789abcdef`,
+  "sb-short.md": `${SB_SECRET}abc`,
   "role-reference.env": `SUPABASE_SERVICE_ROLE_KEY=\${SUPABASE_SERVICE_ROLE_KEY}`,
   "role-process-env.ts": "const key = process.env.SUPABASE_SERVICE_ROLE_KEY;",
   "role-deno-env.ts": `const SUPABASE_SERVICE_ROLE_KEY = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY");`,
