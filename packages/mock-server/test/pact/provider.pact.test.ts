@@ -6,6 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { parties } from "@dttracker-dobbletap/contracts";
 import { shippedPactFor, verifyProvider } from "@dttracker-dobbletap/contracts/pact";
 import { generateKeyPair, generateSecret } from "@dttracker-dobbletap/sdk";
 import { describe, expect, it } from "vitest";
@@ -73,7 +74,6 @@ describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
         });
         mock.once("exit", (code) => reject(new Error(`mock server exited with ${code}: ${seen}`)));
       });
-      const base = provider === "dobbletap" ? "/functions/v1/make-server-8061e72e" : "/functions/v1";
       const { port } = new URL(origin);
       const verifier = spawn(
         `${root}node_modules/.bin/pact-verifier`,
@@ -81,7 +81,7 @@ describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
           "--file", shippedPactFor(provider),
           "--hostname", "127.0.0.1",
           "--port", port,
-          "--base-path", base,
+          "--base-path", parties[provider].basePath,
           "--state-change-url", `${origin}/__mock/provider-states`,
           "--state-change-teardown",
           "--no-colour",
