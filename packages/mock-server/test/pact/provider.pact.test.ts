@@ -7,13 +7,14 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parties } from "@dttracker-dobbletap/contracts";
-import { shippedPactFor, verifyProvider } from "@dttracker-dobbletap/contracts/pact";
-import { generateKeyPair, generateSecret } from "@dttracker-dobbletap/sdk";
+import { shippedPactFor, verifyProvider, type SignRequest } from "@dttracker-dobbletap/contracts/pact";
+import { createSigner, generateKeyPair, generateSecret } from "@dttracker-dobbletap/sdk";
 import { describe, expect, it } from "vitest";
 import { startMockServer } from "../../src/index.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const providers = ["dobbletap", "dttracker"] as const;
+const sign: SignRequest = (secret, id, body) => createSigner(secret).headers(id, body);
 
 describe.each(providers)("verifyProvider() against the mock server as %s", (provider) => {
   it("passes every interaction of the pact", async () => {
@@ -25,6 +26,7 @@ describe.each(providers)("verifyProvider() against the mock server as %s", (prov
         baseUrl: mock.url,
         statesUrl: `${mock.origin}/__mock/provider-states`,
         secret,
+        sign,
         pactFiles: [shippedPactFor(provider)],
       });
       expect(output.passed).toBe(true);
@@ -45,6 +47,7 @@ describe.each(providers)("verifyProvider() with a v1a key against the mock serve
         baseUrl: mock.url,
         statesUrl: `${mock.origin}/__mock/provider-states`,
         secret: consumerKeys.secretKey,
+        sign,
         pactFiles: [shippedPactFor(provider)],
       });
       expect(output).toBeDefined();
