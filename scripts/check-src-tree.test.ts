@@ -15,7 +15,7 @@ describe("srcTreeProblem(file)", () => {
     ["packages/sdk/src/.scratch/notes.ts", /dot file/],
     ["packages/sdk/src/client/notes.md", /not a TypeScript module/],
     ["packages/sdk/src/client/test-server.ts", /test support/],
-    ["packages/sdk/src/postgres/test-fixtures.ts", /test support/],
+    ["packages/sdk/src/postgres/test-fixtures.ts", /test support/], // (moved to test/support; the rule stays)
     ["packages/contracts/src/testing.ts", /test support/],
     ["packages/contracts/src/fixtures.ts", /test support/],
   ])("reports %s", (file, why) => {
