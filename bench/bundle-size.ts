@@ -79,7 +79,14 @@ export async function measureBundleSize(): Promise<Measurement> {
     sizeRow(group, "receiver only (createWebhookHandler)", receiver, 30),
     verify
       ? sizeRow(group, `verify only (${VERIFY_ENTRY}, everything it exports)`, verify, 3)
-      : { group, name: `verify only (${VERIFY_ENTRY})`, value: "not present", ratio: "packages/sdk/package.json has no ./verify export", target: "≤ 3 KB gzip", pass: false },
+      : {
+          group,
+          name: `verify only (${VERIFY_ENTRY})`,
+          value: "not present",
+          ratio: "packages/sdk/package.json has no ./verify export",
+          target: "≤ 3 KB gzip",
+          pass: false,
+        },
     { group, name: "whole SDK (reference)", value: `${formatKb(whole.gzipped)} gzip`, ratio: `${formatKb(whole.minified)} min` },
   ];
   return {

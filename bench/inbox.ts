@@ -88,7 +88,11 @@ export async function measureInbox(options: { rounds: number; requestsPerRun: nu
       { name: "in-memory store", env: { STORE: "memory" }, connections: [10, 50] },
       { name: "postgresDedupStore over pg", env: { STORE: "postgres", DRIVER: "pg" }, connections: [10, 50] },
       { name: "prototype (not the SDK): the store over pg with prepared statements", env: { STORE: "postgres", DRIVER: "pg-prepared" }, connections: [50] },
-      { name: "postgresDedupStore over pg, synchronousCommit: \"off\" (opt-in, not durable)", env: { STORE: "postgres", DRIVER: "pg", SYNC_COMMIT: "off" }, connections: [50] },
+      {
+        name: 'postgresDedupStore over pg, synchronousCommit: "off" (opt-in, not durable)',
+        env: { STORE: "postgres", DRIVER: "pg", SYNC_COMMIT: "off" },
+        connections: [50],
+      },
     ];
     const started = new Map<Variant, ChildServer>();
     for (const variant of variants) {

@@ -100,7 +100,9 @@ async function main(): Promise<void> {
       ? `All ${targets} targets met.`
       : `${targets - missed.length} of ${targets} targets met. Missed: ${missed.join("; ")}. See bench/RESULTS.md for what limits each.`,
   );
-  console.log(`Measuring took ${seconds.toFixed(0)} s (${timings.join(", ")})${seconds > BUDGET_SECONDS ? `: over the ${BUDGET_SECONDS} s budget (see the load average: other processes slow every wall-clock step)` : ""}.`);
+  console.log(
+    `Measuring took ${seconds.toFixed(0)} s (${timings.join(", ")})${seconds > BUDGET_SECONDS ? `: over the ${BUDGET_SECONDS} s budget (see the load average: other processes slow every wall-clock step)` : ""}.`,
+  );
   if (selected.size < groups.length) {
     console.log("Partial run: bench/RESULTS.md and the README are only written by a full run.");
     return;

@@ -22,11 +22,9 @@ const GROWTH_LIMIT = 3;
 
 function runChild(sizes: number[]): Promise<Step[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--expose-gc", "--max-old-space-size=8192", join(repoRoot, "bench/servers/mock-growth.mjs"), ...sizes.map(String)],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawn(process.execPath, ["--expose-gc", "--max-old-space-size=8192", join(repoRoot, "bench/servers/mock-growth.mjs"), ...sizes.map(String)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -53,7 +53,15 @@ function failures(figures: ServerFigures): number {
 /** Starts Prism, or says why it could not (then its rows say "not run"). */
 async function startPrism(): Promise<ChildServer | string> {
   try {
-    return await startPinnedServer(process.execPath, (port) => [prismCli, "mock", "-h", "127.0.0.1", "-p", String(port), join(repoRoot, "openapi/dobbletap.yaml")]);
+    return await startPinnedServer(process.execPath, (port) => [
+      prismCli,
+      "mock",
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      join(repoRoot, "openapi/dobbletap.yaml"),
+    ]);
   } catch (error) {
     return `Prism did not start: ${(error as Error).message.split("\n")[0]}`;
   }

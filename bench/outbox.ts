@@ -20,9 +20,11 @@ type Contracts = typeof import("../packages/contracts/src/index.js");
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 export async function measureOutbox(options: { events: number }): Promise<Measurement> {
@@ -69,7 +71,13 @@ export async function measureOutbox(options: { events: number }): Promise<Measur
       return n / ((performance.now() - t0) / 1000);
     };
     const enqueueRate = await measureEnqueue();
-    rows.push({ group, name: "enqueue, PostgreSQL (durable), 8 in flight", value: `${formatInt(enqueueRate)} events/s`, target: "≥ 1,000 events/s", pass: enqueueRate >= 1000 });
+    rows.push({
+      group,
+      name: "enqueue, PostgreSQL (durable), 8 in flight",
+      value: `${formatInt(enqueueRate)} events/s`,
+      target: "≥ 1,000 events/s",
+      pass: enqueueRate >= 1000,
+    });
 
     // Straight from the SDK client: the mock's own throughput for these events.
     started = performance.now();

@@ -264,14 +264,12 @@ export async function measureReceiver(options: { timeMs: number; rounds: number;
       name: `creator-sync answer check × ${formatInt(count)}${count > 100 ? " (past the cap, to show the order)" : ""}`,
       value: `${formatMicros(micros(bodySizes.length + index))}/check`,
       ratio: `${formatMicros(perCreator[index]!)}/creator`,
-      ...(index === answerSizes.length - 1
-        ? { target: "linear: per creator ×1,000 ≤ 1.5× ×100", pass: perCreatorGrowth.median <= 1.5 }
-        : {}),
+      ...(index === answerSizes.length - 1 ? { target: "linear: per creator ×1,000 ≤ 1.5× ×100", pass: perCreatorGrowth.median <= 1.5 } : {}),
     });
   });
   notes.push(
     `Body-size growth: the same clock and method, ${options.growthRounds} interleaved rounds of ${options.growthTimeMs} ms per size; creators with two platforms each. ` +
-      "The answer check is parseSuccessAnswer(\"creators_synced\", answer, data), whose relation check maps every sent creator to an outcome; its per-creator cost from ×100 to ×1,000 " +
+      'The answer check is parseSuccessAnswer("creators_synced", answer, data), whose relation check maps every sent creator to an outcome; its per-creator cost from ×100 to ×1,000 ' +
       `is ${formatRatioSpread(perCreatorGrowth)} (1.0× is linear, 10× quadratic).`,
   );
   return { rows, notes };

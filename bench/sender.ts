@@ -54,19 +54,19 @@ export async function measureSender(options: { rounds: number; callsPerRound: nu
 
     const rounds: Array<{ sdk: PerCall; bare: PerCall }> = [];
     await asLoadGenerator(async () => {
-    // Warm both paths (JIT, connection pool) before anything is timed.
-    await timeCalls(options.callsPerRound, sdkSend);
-    await timeCalls(options.callsPerRound, bareFetch);
-    for (let round = 0; round < options.rounds; round++) {
-      // Alternate which goes first, so neither always runs on a just-warmed connection.
-      if (round % 2 === 0) {
-        const sdkTimes = await timeCalls(options.callsPerRound, sdkSend);
-        rounds.push({ sdk: sdkTimes, bare: await timeCalls(options.callsPerRound, bareFetch) });
-      } else {
-        const bareTimes = await timeCalls(options.callsPerRound, bareFetch);
-        rounds.push({ bare: bareTimes, sdk: await timeCalls(options.callsPerRound, sdkSend) });
+      // Warm both paths (JIT, connection pool) before anything is timed.
+      await timeCalls(options.callsPerRound, sdkSend);
+      await timeCalls(options.callsPerRound, bareFetch);
+      for (let round = 0; round < options.rounds; round++) {
+        // Alternate which goes first, so neither always runs on a just-warmed connection.
+        if (round % 2 === 0) {
+          const sdkTimes = await timeCalls(options.callsPerRound, sdkSend);
+          rounds.push({ sdk: sdkTimes, bare: await timeCalls(options.callsPerRound, bareFetch) });
+        } else {
+          const bareTimes = await timeCalls(options.callsPerRound, bareFetch);
+          rounds.push({ bare: bareTimes, sdk: await timeCalls(options.callsPerRound, sdkSend) });
+        }
       }
-    }
     });
     const sdkWall = median(rounds.map((round) => round.sdk.wallMs));
     const bareWall = median(rounds.map((round) => round.bare.wallMs));

@@ -37,7 +37,12 @@ export async function measureStartup(options: { runs: number; secret: string }):
     // `npm run mock -- --port N`: the README's command on a free port, its secret from the
     // environment (nothing written to the checkout). Not --data-dir: that turns on the persistent
     // PGlite state, which the quick start does not use.
-    const server = await startChildServer(readme[0]!, (port) => [...readme.slice(1), "--", "--port", String(port)], { WEBHOOK_SECRET: options.secret }, { cwd: repoRoot, group: true });
+    const server = await startChildServer(
+      readme[0]!,
+      (port) => [...readme.slice(1), "--", "--port", String(port)],
+      { WEBHOOK_SECRET: options.secret },
+      { cwd: repoRoot, group: true },
+    );
     readmeTimes.push(server.startupMs);
     await server.stop();
   }

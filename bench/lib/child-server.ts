@@ -50,7 +50,12 @@ export async function startChildServer(
 ): Promise<ChildServer & { startupMs: number }> {
   const port = await freePort();
   const startedAt = performance.now();
-  const child = spawn(command, args(port), { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env }, cwd: options.cwd, detached: options.group === true });
+  const child = spawn(command, args(port), {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...env },
+    cwd: options.cwd,
+    detached: options.group === true,
+  });
   const kill = (signal: NodeJS.Signals) => (options.group && child.pid !== undefined ? process.kill(-child.pid, signal) : child.kill(signal));
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));

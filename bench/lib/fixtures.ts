@@ -30,7 +30,9 @@ export interface OfferSentEnvelope {
   id: string;
   event: "offer_sent";
   occurredAt: string;
-  data: { offer: { id: string; campaignId: string; creatorId: string; amount: { currency: string; amountMinor: number }; message?: string; deadline?: string } };
+  data: {
+    offer: { id: string; campaignId: string; creatorId: string; amount: { currency: string; amountMinor: number }; message?: string; deadline?: string };
+  };
 }
 
 /** Decodes `whsec_<base64>` to the HMAC key bytes, as every Standard Webhooks implementation does. */

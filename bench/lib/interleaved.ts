@@ -61,10 +61,7 @@ export function cpuNow(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-export async function runInterleaved(
-  tasks: TimedTask[],
-  options: { rounds: number; timeMs: number; clock?: "cpu" | "wall" },
-): Promise<InterleavedResult> {
+export async function runInterleaved(tasks: TimedTask[], options: { rounds: number; timeMs: number; clock?: "cpu" | "wall" }): Promise<InterleavedResult> {
   const now = options.clock === "wall" ? undefined : cpuNow;
   const perRound: number[][] = tasks.map(() => []);
   for (let round = 0; round < options.rounds; round++) {

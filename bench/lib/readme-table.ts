@@ -45,10 +45,16 @@ export function readmeBlock(resultsDocument: string): string {
   const rendered = [
     "| group | measurement | value | ratio | target | |",
     "|---|---|---|---|---|---|",
-    ...targetRows.map((row) => `| ${[row[at("group")], row[at("measurement")], row[at("value")], row[at("ratio")], row[at("target")], row[columns.length - 1]].join(" | ")} |`),
+    ...targetRows.map(
+      (row) => `| ${[row[at("group")], row[at("measurement")], row[at("value")], row[at("ratio")], row[at("target")], row[columns.length - 1]].join(" | ")} |`,
+    ),
   ];
   const passed = targetRows.filter((row) => row[columns.length - 1] === "PASS").length;
-  return [`The targets of the latest full run (${when}; ${passed} of ${targetRows.length} met; machine, method and every figure in [bench/RESULTS.md](bench/RESULTS.md)):`, "", ...rendered].join("\n");
+  return [
+    `The targets of the latest full run (${when}; ${passed} of ${targetRows.length} met; machine, method and every figure in [bench/RESULTS.md](bench/RESULTS.md)):`,
+    "",
+    ...rendered,
+  ].join("\n");
 }
 
 /** `readme` with its block replaced by the one `resultsDocument` gives. */

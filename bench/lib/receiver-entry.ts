@@ -34,7 +34,7 @@ export function receiveEntry(sdk: Record<string, unknown>, options: AnyOptions):
   if (receiver === undefined) {
     const handle = (sdk.createWebhookHandler as (options: AnyOptions) => object)(options);
     receiver = (handle as { [CORE]?: Receiver })[CORE];
-    via = "the core behind createWebhookHandler (what toNodeListener calls), through Symbol.for(\"@dttracker-dobbletap/sdk/receiver-core\")";
+    via = 'the core behind createWebhookHandler (what toNodeListener calls), through Symbol.for("@dttracker-dobbletap/sdk/receiver-core")';
     if (receiver === undefined) throw new Error("bench/lib/receiver-entry.ts: the SDK exposes no receiver entry for bytes + headers; update this adapter.");
   }
   const request = () => {

@@ -24,9 +24,18 @@ const pieces: Record<string, [source: string, resolveDir: string]> = {
 };
 for (const [name, [contents, resolveDir]] of Object.entries(pieces)) {
   const result = await build({
-      stdin: { contents, resolveDir, loader: "js" }, bundle: true, minify: true, format: "esm", platform: "browser", target: "es2022",
-      write: false, logLevel: "silent", external: ["node:*"],
-    });
+    stdin: { contents, resolveDir, loader: "js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+    external: ["node:*"],
+  });
   const code = result.outputFiles[0]!.contents;
-  console.log(`${(gzipSync(code, { level: 9 }).byteLength / 1024).toFixed(1).padStart(6)} KB gzip  ${(code.byteLength / 1024).toFixed(1).padStart(6)} KB min  ${name}`);
+  console.log(
+    `${(gzipSync(code, { level: 9 }).byteLength / 1024).toFixed(1).padStart(6)} KB gzip  ${(code.byteLength / 1024).toFixed(1).padStart(6)} KB min  ${name}`,
+  );
 }

@@ -30,7 +30,10 @@ try {
   await pool.end();
   const port = await freePort();
   const env = { ...process.env, WEBHOOK_SECRET: secret, DATABASE_URL: server.url, STORE: driver === "memory" ? "memory" : "postgres", DRIVER: driver };
-  const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, join(repoRoot, "bench/servers/inbox-receiver.mjs"), String(port)], { stdio: "ignore", env });
+  const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, join(repoRoot, "bench/servers/inbox-receiver.mjs"), String(port)], {
+    stdio: "ignore",
+    env,
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitForFirstAnswer(`${url}/`, performance.now(), 10_000, child);
   const example = contracts.events.offer_sent.example as OfferSentEnvelope;

@@ -23,9 +23,9 @@ const accept = { accept: ["offer_sent" as const] };
 const handle = sdk.createWebhookHandler({
   secrets: secret,
   dedupStore: {
-      transactional: false,
-      claim: async () => ({ status: "claimed", lease: { tx: undefined, complete: async () => {}, release: async () => {} } }),
-    },
+    transactional: false,
+    claim: async () => ({ status: "claimed", lease: { tx: undefined, complete: async () => {}, release: async () => {} } }),
+  },
   handlers: { offer_sent: (event) => ({ type: "offer", id: event.data.offer.id, status: "offered" }) },
 });
 

@@ -53,8 +53,20 @@ function verifySync(record: Record<string, string>, raw: Uint8Array): string {
 
 const result = await runInterleaved(
   [
-    { name: "raw floor", batch: BATCH, fn: () => { for (let i = 0; i < BATCH; i++) floor(key); } },
-    { name: "raw floor, KeyObject", batch: BATCH, fn: () => { for (let i = 0; i < BATCH; i++) floor(keyObject); } },
+    {
+      name: "raw floor",
+      batch: BATCH,
+      fn: () => {
+        for (let i = 0; i < BATCH; i++) floor(key);
+      },
+    },
+    {
+      name: "raw floor, KeyObject",
+      batch: BATCH,
+      fn: () => {
+        for (let i = 0; i < BATCH; i++) floor(keyObject);
+      },
+    },
     {
       name: "SDK core as built",
       batch: BATCH,
@@ -75,11 +87,19 @@ const result = await runInterleaved(
         }
       },
     },
-    { name: "parseEventJson alone", batch: BATCH, fn: () => { for (let i = 0; i < BATCH; i++) contracts.parseEventJson(body, accept); } },
+    {
+      name: "parseEventJson alone",
+      batch: BATCH,
+      fn: () => {
+        for (let i = 0; i < BATCH; i++) contracts.parseEventJson(body, accept);
+      },
+    },
   ],
   { rounds: 7, timeMs: 200 },
 );
 const names = ["raw floor", "raw floor, KeyObject", "SDK core as built", "prototype (KeyObject + sync verify)", "parseEventJson alone"];
 names.forEach((name, index) => {
-  console.log(`${name.padEnd(40)} ${Math.round(result.median(index)).toLocaleString("en-US").padStart(9)} ops/s  ${result.medianRatio(index, 0).toFixed(2)}× floor`);
+  console.log(
+    `${name.padEnd(40)} ${Math.round(result.median(index)).toLocaleString("en-US").padStart(9)} ops/s  ${result.medianRatio(index, 0).toFixed(2)}× floor`,
+  );
 });

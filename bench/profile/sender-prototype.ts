@@ -62,6 +62,10 @@ for (let round = 0; round < 8; round++) {
 }
 for (const [index, [name]] of tasks.entries()) {
   const ratio = median(perRound[index]!.map((ms, round) => ms / perRound[0]![round]!));
-  console.log(`${name.padEnd(36)} ${Math.round(median(perRound[index]!) * 1000).toString().padStart(6)} µs/call  ${ratio.toFixed(2)}× bare`);
+  console.log(
+    `${name.padEnd(36)} ${Math.round(median(perRound[index]!) * 1000)
+      .toString()
+      .padStart(6)} µs/call  ${ratio.toFixed(2)}× bare`,
+  );
 }
 await server.stop();

@@ -39,4 +39,5 @@ for (let run = 0; run < 8; run++) {
     await server.stop();
   }
 }
-for (const [index, [name]] of variants.entries()) console.log(`${name.padEnd(30)} median ${median(times[index]!).toFixed(0)} ms (min ${Math.min(...times[index]!).toFixed(0)})`);
+for (const [index, [name]] of variants.entries())
+  console.log(`${name.padEnd(30)} median ${median(times[index]!).toFixed(0)} ms (min ${Math.min(...times[index]!).toFixed(0)})`);

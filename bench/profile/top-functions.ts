@@ -22,7 +22,9 @@ if (!file) throw new Error("usage: top-functions.ts FILE.cpuprofile [N]");
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+profile.samples.forEach((id, index) => {
+  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const owner = (url: string) => {

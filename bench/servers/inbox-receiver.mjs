@@ -30,7 +30,10 @@ function preparedPg(pool) {
   const names = new Map();
   const nameOf = (text) => {
     let name = names.get(text);
-    if (name === undefined) names.set(text, (name = `kit_${names.size}`));
+    if (name === undefined) {
+      name = `kit_${names.size}`;
+      names.set(text, name);
+    }
     return name;
   };
   const queryable = (client) => ({

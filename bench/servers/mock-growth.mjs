@@ -95,7 +95,11 @@ for (const size of sizes) {
     const handle = `c${index}`;
     expectOk(
       "creators_synced",
-      state.apply(envelope("creators_synced", { creators: [{ ...creatorExample, dobbletapId, handle, platforms: [{ platform: "tiktok", handle }], updatedAt: new Date().toISOString() }] })),
+      state.apply(
+        envelope("creators_synced", {
+          creators: [{ ...creatorExample, dobbletapId, handle, platforms: [{ platform: "tiktok", handle }], updatedAt: new Date().toISOString() }],
+        }),
+      ),
     );
   });
   const kept = typeof state.offers?.size === "number" ? state.offers.size : null;
