@@ -232,15 +232,14 @@ export class MockState {
     const page: StatePage = { brands: [], campaigns: [], creators: [], offers: [], cancelledAssignments: [] };
     const tables = this.#tables();
     let left = limit;
-    for (let k = cursor === undefined ? 0 : recordKinds.indexOf(cursor.kind); k < recordKinds.length; k++) {
+    const from = cursor === undefined ? 0 : recordKinds.indexOf(cursor.kind);
+    for (let k = from; k < recordKinds.length; k++) {
       const kind = recordKinds[k]!;
-      const after = cursor?.kind === kind ? cursor.after : 0;
-      const { values, next } = tables[kind].page(after, left);
+      const { values, last, more } = tables[kind].page(k === from && cursor ? cursor.after : 0, left);
       (page[kind] as unknown[]) = values;
       left -= values.length;
-      if (next !== undefined) return { ...page, next: { kind, after: next } };
-      // Full, and the rest may be empty: the next page finds out.
-      if (left === 0 && k < recordKinds.length - 1) return { ...page, next: { kind: recordKinds[k + 1]!, after: 0 } };
+      // Full: resume after the last record given, in this kind (it may grow meanwhile), unless nothing is left anywhere.
+      if (left === 0 && (more || recordKinds.slice(k + 1).some((later) => tables[later].size > 0))) return { ...page, next: { kind, after: last } };
     }
     return page;
   }

@@ -10,10 +10,11 @@ export interface TableHooks<K, V> {
   removed(key: K, value: V): void;
 }
 
-/** One page of a table, in insertion order, and where the next page starts (undefined at the end). */
+/** One page of a table, in insertion order: `last` is the position to resume after, `more` whether any follow. */
 export interface TablePage<V> {
   values: V[];
-  next: number | undefined;
+  last: number;
+  more: boolean;
 }
 
 /**
@@ -73,14 +74,14 @@ export class Table<K, V> extends Map<K, V> {
    */
   page(after: number, limit: number): TablePage<V> {
     const values: V[] = [];
-    let next: number | undefined;
+    let last = after;
     for (const [key, position] of this.#positions) {
       if (position <= after) continue;
-      if (values.length === limit) return { values, next };
+      if (values.length === limit) return { values, last, more: true };
       values.push(super.get(key) as V);
-      next = position;
+      last = position;
     }
-    return { values, next: undefined };
+    return { values, last, more: false };
   }
 }
 
