@@ -12,7 +12,7 @@ import { recordDeliveries } from "./record-deliveries.js";
 import { createWebhookRoutes, type WebhookRoute } from "./receivers.js";
 import { demoSeed, type MockParty } from "./seed.js";
 import type { MockPersistence } from "./persistence.js";
-import { MockState, type MockSeed } from "./state.js";
+import { DEFAULT_MAX_OFFERS, MockState, type MockSeed } from "./state.js";
 
 /**
  * The default base path of each party's functions (Supabase's layout).
@@ -71,6 +71,13 @@ export interface MockServerOptions {
   log?: ((line: string) => void) | false;
   /** `text` (default): one readable line per delivery; `json`: one JSON object per line. */
   logFormat?: "text" | "json";
+  /**
+   * At most this many offers are kept (default {@link DEFAULT_MAX_OFFERS}, 100 000; `Infinity`: no
+   * bound). Past it the oldest finished offer (accepted, declined, cancelled) is forgotten first, then
+   * the oldest `offered` one; `GET /__mock` counts them. An event that names a forgotten offer is
+   * answered as for an offer never seen (the README's "Bounded state").
+   */
+  maxOffers?: number;
   /** How many requests `GET /__mock/events` keeps. Default 10 000. */
   eventLogCapacity?: number;
   /**
@@ -137,7 +144,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const persistence = options.persistence;
   const saved = persistence ? await persistence.load(as) : undefined;
-  const state = new MockState(saved ?? seed());
+  const state = new MockState(saved ?? seed(), { maxOffers: options.maxOffers ?? DEFAULT_MAX_OFFERS });
   const persist = persistence && {
     dedupStore: persistence.dedupStore,
     save: (tx: Parameters<MockPersistence["save"]>[2]) => persistence.save(as, state.snapshot(), tx),
