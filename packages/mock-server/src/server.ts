@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorAnswer, errorCodeList, statusOf, type ErrorCode } from "@dttracker-dobbletap/contracts";
-import { generateSecret, type RequestOutcome, type WebhookHandler } from "@dttracker-dobbletap/sdk";
+import { generateSecret, type RequestOutcome } from "@dttracker-dobbletap/sdk";
 import { webhookServerOptions, type NodeListener, type ServerBounds } from "@dttracker-dobbletap/sdk/node";
 import { adminRoutes, createAdmin } from "./admin.js";
 import { guardConnections } from "./connection-guard.js";
@@ -9,6 +9,7 @@ import { FaultInjector, type Fault } from "./faults.js";
 import { sendError, sendJson } from "./http.js";
 import { EventLog, formatJsonLine, formatLine, loggedHeaders, type ReceivedEvent } from "./log.js";
 import { recordDeliveries } from "./record-deliveries.js";
+import type { Receiver } from "./receiver-seam.js";
 import { createWebhookRoutes, type WebhookRoute } from "./receivers.js";
 import { demoSeed, type MockParty } from "./seed.js";
 import type { MockPersistence } from "./persistence.js";
@@ -160,7 +161,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
   // The log is written from each request and its answer (recordDeliveries), not from the outcome.
   const onOutcome = (_path: string, _outcome: RequestOutcome) => {};
-  const wrap = (handler: WebhookHandler, path: string) => recordDeliveries(handler, path, { verify: verifySignatures }, record);
+  const wrap = (receiver: Receiver, path: string) => recordDeliveries(receiver, path, { verify: verifySignatures }, record);
 
   let routes: WebhookRoute[] = [];
   const receivers = new Map<string, NodeListener>();
