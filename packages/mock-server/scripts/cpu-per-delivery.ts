@@ -7,8 +7,11 @@
  * are repeated and the median and the spread are printed.
  *
  * Usage (after `pnpm build`): node packages/mock-server/scripts/cpu-per-delivery.ts
- *   [--requests 20000] [--rounds 5] [--connections 10] [--quiet] [--prof DIR] [-- extra CLI flags]
+ *   [--server mock|sdk|bare] [--requests 20000] [--rounds 5] [--connections 10] [--quiet] [--prof DIR] [-- extra CLI flags]
  * `--prof DIR` starts the server with `node --cpu-prof --cpu-prof-dir=DIR` (one profile on exit).
+ * `--server sdk`: the SDK's receiver alone under the same load (`createWebhookHandler` with one
+ * offer_sent handler answering a fixed result, served by `toNodeListener`), so the mock's own share
+ * is the difference; `--server bare`: node:http reading the body and answering 200 (the floor).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
@@ -17,7 +20,9 @@ import { Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
+const base = "/functions/v1/make-server-8061e72e/webhooks/dttracker";
 const args = process.argv.slice(2);
+if (args[0] === "--serve") await serve(args[1]!, Number(args[2]));
 const dash = args.indexOf("--");
 const extra = dash === -1 ? [] : args.slice(dash + 1);
 const own = dash === -1 ? args : args.slice(0, dash);
@@ -29,20 +34,23 @@ const requests = flag("requests", 20_000);
 const rounds = flag("rounds", 5);
 const connections = flag("connections", 10);
 const profDir = own.includes("--prof") ? own[own.indexOf("--prof") + 1] : undefined;
+const kind = own.includes("--server") ? own[own.indexOf("--server") + 1]! : "mock";
+if (!["mock", "sdk", "bare"].includes(kind)) throw new Error(`--server ${kind}: give mock, sdk or bare.`);
 if (own.includes("--quiet")) extra.push("--quiet");
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const base = "/functions/v1/make-server-8061e72e/webhooks/dttracker";
 const secret = `whsec_${randomBytes(32).toString("base64")}`;
 const key = Buffer.from(secret.slice("whsec_".length), "base64");
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 const pinned = spawnSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" }).status === 0;
 const port = await freePort();
-const node = [...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), cli, "--as", "dobbletap", "--port", String(port), ...extra];
+const target = kind === "mock" ? [cli, "--as", "dobbletap", "--port", String(port), ...extra] : [fileURLToPath(import.meta.url), "--serve", kind, String(port)];
+const node = [...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), ...target];
 const child = pinned
-  ? spawn("taskset", ["-c", "0", process.execPath, ...node], { stdio: "ignore", env: { ...process.env, WEBHOOK_SECRET: secret } })
-  : spawn(process.execPath, node, { stdio: "ignore", env: { ...process.env, WEBHOOK_SECRET: secret } });
+  ? spawn("taskset", ["-c", "0", process.execPath, ...node], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WEBHOOK_SECRET: secret } })
+  : spawn(process.execPath, node, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WEBHOOK_SECRET: secret } });
+const exited = new Promise((resolve) => child.once("exit", resolve));
 const agent = new Agent({ keepAlive: true, maxSockets: connections });
 
 try {
@@ -60,13 +68,13 @@ try {
   perDelivery.sort((a, b) => a - b);
   const median = perDelivery[Math.floor(perDelivery.length / 2)]!;
   console.log(
-    `mock CPU per signed delivery: median ${median.toFixed(1)} µs (rounds: ${perDelivery.map((v) => v.toFixed(1)).join(", ")}; ` +
+    `${kind} CPU per signed delivery: median ${median.toFixed(1)} µs (rounds: ${perDelivery.map((v) => v.toFixed(1)).join(", ")}; ` +
       `${rounds} × ${requests} deliveries, ${connections} connections; server ${pinned ? "taskset -c 0, load -c 1" : "not pinned (no taskset)"}${extra.length ? `; flags ${extra.join(" ")}` : ""})`,
   );
 } finally {
   agent.destroy();
   child.kill("SIGINT");
-  await new Promise((resolve) => child.once("exit", resolve));
+  await exited;
 }
 
 /** The child's (the server's) user + system CPU time so far, in µs. With taskset the child is taskset's exec: same pid. */
@@ -135,11 +143,12 @@ async function waitUntilUp(): Promise<void> {
   const started = Date.now();
   for (;;) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/__mock`);
+      const response = await fetch(`http://127.0.0.1:${port}/`);
       await response.arrayBuffer();
       return;
     } catch {
-      if (Date.now() - started > 10_000) throw new Error("the mock did not answer within 10 s");
+      if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before answering`);
+      if (Date.now() - started > 10_000) throw new Error("the server did not answer within 10 s");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -154,4 +163,43 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** The comparison servers, in a child process of this script (`--serve sdk|bare PORT`). */
+async function serve(what: string, listenOn: number): Promise<never> {
+  const { createServer: createHttpServer } = await import("node:http");
+  let listener: Parameters<typeof createHttpServer>[1];
+  if (what === "bare") {
+    listener = (req, res) => {
+      req.on("data", () => {});
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(`{"success":true,"eventId":"${String(req.headers["webhook-id"])}","result":{"type":"offer","id":"${randomUUID()}","status":"offered"}}`);
+      });
+    };
+  } else {
+    // The SDK as built (dist), as the mock's CLI bundles it.
+    const sdk = (await import(new URL("../../sdk/dist/index.js", import.meta.url).href)) as typeof import("@dttracker-dobbletap/sdk");
+    const node = (await import(new URL("../../sdk/dist/node.js", import.meta.url).href)) as typeof import("@dttracker-dobbletap/sdk/node");
+    const handle = sdk.createWebhookHandler({
+      secrets: process.env.WEBHOOK_SECRET!,
+      endpoint: "dobbletap.webhooks",
+      handlers: {
+        offer_sent: () => ({ type: "offer", id: randomUUID(), status: "offered" }),
+        // Not sent by this load; the endpoint needs a handler for each of its events.
+        campaign_created: () => ({ type: "campaign", id: randomUUID(), status: "active" }),
+        activation_updated: () => ({ type: "campaign", id: randomUUID(), status: "active" }),
+        activation_cancelled: () => ({ type: "campaign", id: randomUUID(), status: "cancelled" }),
+      },
+    } as never);
+    const receive = node.toNodeListener(handle);
+    listener = (req, res) => {
+      if (req.url === base) return receive(req, res);
+      res.writeHead(404).end();
+    };
+  }
+  const server = createHttpServer({ keepAliveTimeout: 65_000 }, listener);
+  server.listen(listenOn, "127.0.0.1");
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
+  return new Promise<never>(() => {});
 }

@@ -229,6 +229,14 @@ function sendHtml(res: ServerResponse, html: string): void {
   res.end(html);
 }
 
+// An entry is serialised once however many streams (inspector tabs) send it; entries never change once logged.
+const serialised = new WeakMap<ReceivedEvent, string>();
+function wireForm(entry: ReceivedEvent): string {
+  let text = serialised.get(entry);
+  if (text === undefined) serialised.set(entry, (text = JSON.stringify(entry)));
+  return text;
+}
+
 /**
  * `GET /__mock/events/stream`: the log as Server-Sent Events. First the kept entries that match
  * (after `after`), then each new one; `event: clear` when the log is cleared (a reset). A comment
@@ -236,7 +244,7 @@ function sendHtml(res: ServerResponse, html: string): void {
  */
 function stream(req: IncomingMessage, res: ServerResponse, events: EventLog, filter: ReturnType<typeof parseEventFilter>): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-  const send = (entry: ReceivedEvent) => res.write(`id: ${entry.seq}\nevent: delivery\ndata: ${JSON.stringify(entry)}\n\n`);
+  const send = (entry: ReceivedEvent) => res.write(`id: ${entry.seq}\nevent: delivery\ndata: ${wireForm(entry)}\n\n`);
   for (const entry of events.list(filter)) send(entry);
   const live = { ...filter, after: undefined, limit: undefined };
   const unsubscribe = events.subscribe((entry) => {
