@@ -4,15 +4,8 @@
  */
 import { events, type EventDataInput, type EventResult } from "@dttracker-dobbletap/contracts";
 import { describe, expectTypeOf, it } from "vitest";
-import {
-  createClient,
-  createDobbletapClient,
-  createDttrackerClient,
-  type DobbletapClient,
-  type DttrackerClient,
-  type PartyClient,
-  type SendResult,
-} from "./create-client.js";
+import { createClient, createDobbletapClient, createDttrackerClient } from "./create-client.js";
+import type { DobbletapClient, DttrackerClient, PartyClient, SendResult } from "./types.js";
 import { createMemoryRetryQueue } from "./retry-queue.js";
 
 const options = { baseUrl: "http://127.0.0.1:4010", secret: "whsec_…" };

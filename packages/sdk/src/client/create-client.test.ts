@@ -8,15 +8,18 @@ import { endpoints, events, eventsTo, type EventName } from "@dttracker-dobbleta
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  isContractError,
-  isContractViolationError,
+  isInvalidAnswerError,
+  isRemoteError,
+  isRequestValidationError,
   isSignatureError,
   isUnexpectedResponseError,
-  type ContractViolationError,
+  type InvalidAnswerError,
+  type RequestValidationError,
 } from "../errors/index.js";
 import { generateSecret } from "../signing/index.js";
-import { createClient, createDobbletapClient, createDttrackerClient, type SendResult } from "./create-client.js";
-import { refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "./test-server.js";
+import { createClient, createDobbletapClient, createDttrackerClient } from "./create-client.js";
+import type { SendResult } from "./types.js";
+import { refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "../../test/support/test-server.js";
 
 const fast = { initialDelayMs: 1, maxDelayMs: 5 };
 const offer = events.offer_sent.example.data;
@@ -41,12 +44,12 @@ function signatureHeaders(request: Received): Record<string, string> {
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ContractViolationError> {
+async function rejection(promise: Promise<unknown>): Promise<RequestValidationError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
   );
-  if (!isContractViolationError(error)) throw new Error(`expected a ContractViolationError, got ${String(error)}`);
+  if (!isRequestValidationError(error)) throw new Error(`expected a RequestValidationError, got ${String(error)}`);
   return error;
 }
 
@@ -200,7 +203,7 @@ describe("send(...) rejects what breaks the contract before any request", () => 
 
     const error = await rejection(dobbletap.offerSent(bad));
 
-    expect(error).toMatchObject({ code: "VALIDATION_FAILED", source: "request" });
+    expect(error).toMatchObject({ name: "RequestValidationError", code: "VALIDATION_FAILED" });
     expect(error.issues.map((issue) => issue.path)).toEqual(["data.offer.amount.amountMinor"]);
     expect(error.message).toContain("data.offer.amount.amountMinor");
     expect(requests).toHaveLength(0);
@@ -233,7 +236,7 @@ describe("send(...) rejects what breaks the contract before any request", () => 
 
     const error = await rejection(dobbletap.send("offer_sent", offer, { id: "offer-123" }));
 
-    expect(error).toMatchObject({ code: "VALIDATION_FAILED", source: "request", issues: [{ path: "id" }] });
+    expect(error).toMatchObject({ name: "RequestValidationError", code: "VALIDATION_FAILED", issues: [{ path: "id" }] });
     expect(requests).toHaveLength(0);
   });
 
@@ -312,8 +315,8 @@ describe("syncStatus reports what the other side answered", () => {
       attempts: 1,
       syncStatus: { synced: false, error: { code: "INVALID_ANSWER" }, retryQueued: false },
     });
-    expect(isContractViolationError(sent.failure)).toBe(true);
-    expect(sent.failure).toMatchObject({ source: "answer", code: "INVALID_ANSWER" });
+    expect(isInvalidAnswerError(sent.failure)).toBe(true);
+    expect(sent.failure).toMatchObject({ name: "InvalidAnswerError", code: "INVALID_ANSWER", status: 200 });
     expect(sent.syncStatus.error?.message).toMatch(/not with the contract's success answer/);
     expect(sent.result).toBeUndefined();
   });
@@ -334,14 +337,14 @@ describe("syncStatus reports what the other side answered", () => {
     const sent = await send(() => ({ status: 200, text: "<html>OK</html>", headers: { "content-type": "text/html" } }));
 
     expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "INVALID_ANSWER" } });
-    expect(sent.failure).toMatchObject({ source: "answer" });
+    expect(isInvalidAnswerError(sent.failure)).toBe(true);
   });
 
   it("a 200 success for another eventId is synced: false with INVALID_ANSWER naming eventId", async () => {
     const sent = await send((request) => success({ ...request, envelope: { ...request.envelope, id: crypto.randomUUID() } }));
 
     expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "INVALID_ANSWER" } });
-    expect((sent.failure as ContractViolationError).issues.map((issue) => issue.path)).toEqual(["eventId"]);
+    expect((sent.failure as InvalidAnswerError).issues.map((issue) => issue.path)).toEqual(["eventId"]);
   });
 
   it("a 200 success whose result is another event's is synced: false (the answer must name this event's record)", async () => {
@@ -353,7 +356,7 @@ describe("syncStatus reports what the other side answered", () => {
     expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "INVALID_ANSWER" } });
   });
 
-  it("404 CAMPAIGN_NOT_FOUND is reported as the remote ContractError, after one attempt, not queued", async () => {
+  it("404 CAMPAIGN_NOT_FOUND is reported as a RemoteError, after one attempt, not queued", async () => {
     const message = "Campaign 5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f is not known here. Send campaign_created first.";
     const sent = await send(() => refuse(404, "CAMPAIGN_NOT_FOUND", message));
 
@@ -363,8 +366,8 @@ describe("syncStatus reports what the other side answered", () => {
       attempts: 1,
       syncStatus: { synced: false, error: { code: "CAMPAIGN_NOT_FOUND" }, retryQueued: false },
     });
-    expect(isContractError(sent.failure)).toBe(true);
-    expect(sent.failure).toMatchObject({ source: "remote", status: 404 });
+    expect(isRemoteError(sent.failure)).toBe(true);
+    expect(sent.failure).toMatchObject({ name: "RemoteError", code: "CAMPAIGN_NOT_FOUND", status: 404 });
     expect(sent.syncStatus.error?.message).toContain(message);
   });
 
@@ -374,7 +377,7 @@ describe("syncStatus reports what the other side answered", () => {
       json: { success: false, error: { code: "VALIDATION_FAILED", message: "bad", issues: [{ path: "data.offer.id", message: "taken" }] } },
     }));
 
-    expect(sent.failure).toMatchObject({ code: "VALIDATION_FAILED", source: "remote", issues: [{ path: "data.offer.id", message: "taken" }] });
+    expect(sent.failure).toMatchObject({ name: "RemoteError", code: "VALIDATION_FAILED", status: 422, issues: [{ path: "data.offer.id", message: "taken" }] });
     expect(sent.attempts).toBe(1);
   });
 

@@ -6,9 +6,10 @@
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateSecret } from "../signing/index.js";
-import { createDobbletapClient, type DeliveryHooks, type SendResult } from "./create-client.js";
+import { createDobbletapClient } from "./create-client.js";
+import type { DeliveryHooks, SendResult } from "./types.js";
 import { createMemoryRetryQueue } from "./retry-queue.js";
-import { closedPortUrl, startServer, success, type Received, type TestServer } from "./test-server.js";
+import { closedPortUrl, startServer, success, type Received, type TestServer } from "../../test/support/test-server.js";
 
 const fast = { attempts: 2, initialDelayMs: 1, maxDelayMs: 5 };
 const offer = events.offer_sent.example.data;

@@ -12,7 +12,7 @@ import { generateSecret } from "../signing/index.js";
 import { createDobbletapClient } from "./create-client.js";
 import { MAX_ANSWER_BYTES } from "./read-answer.js";
 import { createMemoryRetryQueue } from "./retry-queue.js";
-import { sampleResults } from "./test-server.js";
+import { sampleResults } from "../../test/support/test-server.js";
 
 const offer = events.offer_sent.example.data;
 let server: RawServer | undefined;

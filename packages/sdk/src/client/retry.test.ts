@@ -9,9 +9,10 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { isTransportError } from "../errors/index.js";
 import { generateSecret } from "../signing/index.js";
-import { createDobbletapClient, type ClientOptions } from "./create-client.js";
+import { createDobbletapClient } from "./create-client.js";
+import type { ClientOptions } from "./types.js";
 import { backoffDelay, defaultRetryPolicy, isRetryableStatus, parseRetryAfter, resolveRetryPolicy } from "./retry.js";
-import { closedPortUrl, refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "./test-server.js";
+import { closedPortUrl, refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "../../test/support/test-server.js";
 
 const fast = { initialDelayMs: 1, maxDelayMs: 5 };
 const offer = events.offer_sent.example.data;

@@ -10,11 +10,11 @@ import { guardFor, WebhookKitError } from "./webhook-kit-error.js";
  * ```
  */
 export class TransportError extends WebhookKitError {
+  override readonly name = "TransportError" as const;
   declare readonly code: "NETWORK_ERROR" | "TIMEOUT";
 
   constructor(code: "NETWORK_ERROR" | "TIMEOUT", message: string, options?: { cause?: unknown }) {
     super(code, message, options);
-    this.name = "TransportError";
   }
 }
 
