@@ -11,7 +11,7 @@ import type { ClientOptions } from "./types.js";
 
 const baseUrl = "http://127.0.0.1:4010";
 
-function creationError(options: Partial<ClientOptions>, create = createDobbletapClient): Error {
+function creationError(options: Partial<ClientOptions>, create: (options: ClientOptions) => unknown = createDobbletapClient): Error {
   try {
     create({ baseUrl, ...options });
   } catch (error) {
