@@ -78,7 +78,9 @@ export function staticHeaders(bearerToken: string | undefined): Readonly<Record<
  */
 export async function attempt(transport: Transport, target: DeliveryTarget, attempt: number, signal: AbortSignal): Promise<AttemptOutcome> {
   const { event, id, url, body } = target;
-  notify(transport.hooks, "onAttempt", { event, id, attempt, url: target.shownUrl });
+  const { hooks } = transport;
+  // The hook's info is built only when there is a hook to take it.
+  if (hooks.onAttempt) notify(hooks, "onAttempt", { event, id, attempt, url: target.shownUrl });
   const signed = await transport.signer.headers(id, body, transport.now());
   const init: RequestInit = { method: "POST", headers: { ...transport.headers, ...signed }, body, signal, redirect: "manual" };
   // What fetch itself threw is a delivery failure; anything else thrown is a bug, and not hidden.
@@ -91,7 +93,7 @@ export async function attempt(transport: Transport, target: DeliveryTarget, atte
       throw error;
     }
   };
-  const sentAt = performance.now();
+  const sentAt = hooks.onResponse ? performance.now() : 0;
   let response: Response;
   try {
     response = await transport.api.post(url, { fetch: send });
@@ -104,7 +106,7 @@ export async function attempt(transport: Transport, target: DeliveryTarget, atte
     return { kind: "network", cause };
   }
   const { status, headers } = response;
-  notify(transport.hooks, "onResponse", { event, id, attempt, status, ms: performance.now() - sentAt });
+  if (hooks.onResponse) notify(hooks, "onResponse", { event, id, attempt, status, ms: performance.now() - sentAt });
   try {
     const { text, tooLarge } = await readAnswer(response);
     return { kind: "answered", status, text, tooLarge, retryAfter: headers.get("retry-after"), contentType: headers.get("content-type") };
