@@ -1,4 +1,13 @@
-import { events, isEventName, parseEventData, statusOf, type EventData, type EventName, type Issue } from "@dttracker-dobbletap/contracts";
+import {
+  events,
+  isEventName,
+  parseEventData,
+  providerStates,
+  statusOf,
+  type EventData,
+  type EventName,
+  type Issue,
+} from "@dttracker-dobbletap/contracts";
 import { createSigner, judgeAnswer } from "@dttracker-dobbletap/sdk";
 import { closest } from "fastest-levenshtein";
 
@@ -232,7 +241,7 @@ const campaignFor = (campaignId: unknown): Prerequisite => ({
 });
 const offerFor = (data: { offerId?: unknown; campaignId?: unknown; creatorId?: unknown }): Prerequisite => ({
   kind: "state",
-  state: "an offer exists",
+  state: providerStates.offerExists,
   params: { offerId: str(data.offerId), campaignId: str(data.campaignId), creatorId: str(data.creatorId) },
 });
 
@@ -252,7 +261,7 @@ export const prerequisitesOf: { [E in EventName]: (data: any) => Prerequisite[] 
   activation_updated: (data) => [campaignFor(data?.campaignId)],
   activation_cancelled: (data) => [campaignFor(data?.campaignId)],
   offer_sent: (data) => [
-    { kind: "state", state: "a creator exists", params: { creatorId: str(data?.offer?.creatorId) } },
+    { kind: "state", state: providerStates.creatorExists, params: { creatorId: str(data?.offer?.creatorId) } },
     campaignFor(data?.offer?.campaignId),
   ],
   creators_synced: () => [],
