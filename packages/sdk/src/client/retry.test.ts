@@ -193,6 +193,18 @@ describe("retries", () => {
     expect(requests).toHaveLength(3);
   });
 
+  it("send(...) with retry.totalTimeoutMs shorter than timeoutMs ends at the total bound, after one attempt, and says so", async () => {
+    const { client, requests } = await clientFor(() => "hang", { timeoutMs: 10_000, retry: { ...fast, totalTimeoutMs: 200 } });
+    const started = performance.now();
+
+    const sent = await client.send("offer_sent", offer);
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(sent).toMatchObject({ success: false, attempts: 1, syncStatus: { error: { code: "TIMEOUT" } } });
+    expect(sent.syncStatus.error?.message).toMatch(/did not finish within retry.totalTimeoutMs \(200 ms; 1 attempt made\)/);
+    expect(requests).toHaveLength(1);
+  });
+
   it("send(...) to a closed port resolves with TransportError NETWORK_ERROR after every attempt", async () => {
     const client = createDobbletapClient({ baseUrl: await closedPortUrl(), secret: generateSecret(), retry: fast });
 
