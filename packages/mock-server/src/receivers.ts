@@ -1,4 +1,4 @@
-import { endpoints, eventsAt, MAX_BODY_BYTES, type EndpointId, type EventName } from "@dttracker-dobbletap/contracts";
+import { endpoints, eventsAt, type EndpointId, type EventName } from "@dttracker-dobbletap/contracts";
 import {
   ContractError,
   createSigner,
@@ -6,14 +6,13 @@ import {
   duplicateResult,
   generateSecret,
   type RequestOutcome,
-  type WebhookHandler,
   type WebhookSigner,
 } from "@dttracker-dobbletap/sdk";
 import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node";
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
 import type { PostgresDedupStore, Queryable } from "@dttracker-dobbletap/sdk/postgres";
-import { readUpTo } from "./read-up-to.js";
+import { handlerOf, headerOf, receiverOf, tapBody, type Receiver } from "./receiver-seam.js";
 
 /** One webhook route the mock serves. */
 export interface WebhookRoute {
@@ -47,8 +46,8 @@ export function createWebhookRoutes(
   signatures: SignatureMode,
   onOutcome: (path: string, outcome: RequestOutcome) => void,
   persist?: RoutePersistence,
-  /** Wraps each route's Web handler (the mock's delivery log records through it). */
-  wrap: (handler: WebhookHandler, path: string) => WebhookHandler = (handler) => handler,
+  /** Wraps each route's receiver core (the mock's delivery log records through it). */
+  wrap: (receiver: Receiver, path: string) => Receiver = (receiver) => receiver,
 ): WebhookRoute[] {
   // With verification off, requests are signed with a secret only this process holds.
   const secret = signatures.verify ? signatures.secret : generateSecret();
@@ -88,8 +87,8 @@ export function createWebhookRoutes(
             ) as never,
             onOutcome: (outcome) => onOutcome(path, outcome),
           });
-    const web = signatures.verify ? handle : resigning(handle, signer, signatures.foreignOnce);
-    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(wrap(web, path)) });
+    const core = drainingOversized(signatures.verify ? receiverOf(handle) : resigning(receiverOf(handle), signer, signatures.foreignOnce));
+    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(handlerOf(wrap(core, path))) });
   }
   return routes;
 }
@@ -111,29 +110,73 @@ function applyTo(state: MockState) {
 
 const utf8 = new TextDecoder();
 
+/** How much of an oversized body the mock reads (and drops) before it answers 413. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /**
- * `--no-verify-signatures`: the SDK's receiver has no signature-less mode (on purpose), so the mock
- * signs each request itself, with a secret only it holds, and hands it on. Everything after the
- * signature check — size, JSON, the contract, `webhook-id` = `id`, dedup, the rules — still runs in
- * the SDK, unchanged. The id signed is the `webhook-id` header if sent, else the envelope's `id`.
+ * A body over the contract's limit is answered 413 only once the sender has finished sending it (up
+ * to {@link DRAIN_LIMIT_BYTES}, read and dropped): closing the connection mid-upload makes the
+ * sender's write fail with a reset before it can read the 413, and a sender retries a reset where
+ * it gives up on a 413.
  */
-function resigning(handle: WebhookHandler, signer: WebhookSigner, foreignOnce: () => boolean): WebhookHandler {
-  return async (request) => {
-    if (request.method !== "POST") return handle(request);
-    const declared = request.headers.get("content-length");
-    if (declared !== null && Number(declared) > MAX_BODY_BYTES) return handle(request);
-    const read = await readUpTo(request, MAX_BODY_BYTES + 1);
-    const bytes = read.complete ? read.bytes : undefined;
-    if (bytes === undefined) return handle(new Request(request.url, { method: "POST", headers: request.headers, body: "" }));
-    const id = request.headers.get("webhook-id") ?? idOf(bytes) ?? crypto.randomUUID();
-    // "Signed with another secret" (a provider state) must still be refused as a verifying receiver would.
-    const headers = new Headers(request.headers);
-    const signed = await (foreignOnce() ? createSigner(generateSecret()) : signer).headers(id, bytes);
-    for (const [name, value] of Object.entries(signed)) headers.set(name, value);
-    return handle(new Request(request.url, { method: "POST", headers, body: bytes }));
+function drainingOversized(receiver: Receiver): Receiver {
+  return {
+    receive(delivery) {
+      const body = delivery.body;
+      if (typeof body !== "function") return receiver.receive(delivery);
+      return receiver.receive({
+        ...delivery,
+        body: async (limit) => {
+          const bytes = await body(limit);
+          if (bytes === undefined) await drain(typeof delivery.request === "function" ? delivery.request() : delivery.request);
+          return bytes;
+        },
+      });
+    },
   };
 }
 
+async function drain(request: Request): Promise<void> {
+  const reader = request.body?.getReader();
+  if (reader === undefined) return;
+  try {
+    for (let seen = 0; seen <= DRAIN_LIMIT_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+    }
+  } catch {
+    // The sender went away: nothing left to drain.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * `--no-verify-signatures`: the SDK's receiver has no signature-less mode (on purpose), so the mock
+ * signs each request itself, with a secret only it holds, once the receiver has read its body (a
+ * signature covers the bytes; the receiver checks it only after reading them). Everything else —
+ * size, JSON, the contract, `webhook-id` = `id`, dedup, the rules — still runs in the SDK,
+ * unchanged. The id signed is the `webhook-id` header if sent, else the envelope's `id`.
+ */
+function resigning(receiver: Receiver, signer: WebhookSigner, foreignOnce: () => boolean): Receiver {
+  return {
+    receive(delivery) {
+      if (delivery.method !== "POST") return receiver.receive(delivery);
+      const headers = delivery.headers instanceof Headers ? new Headers(delivery.headers) : { ...delivery.headers };
+      const body = tapBody(delivery.body, async (bytes) => {
+        const id = headerOf(headers, "webhook-id") ?? idOf(bytes) ?? crypto.randomUUID();
+        // "Signed with another secret" (a provider state) must still be refused as a verifying receiver would.
+        const signed = await (foreignOnce() ? createSigner(generateSecret()) : signer).headers(id, bytes);
+        for (const [name, value] of Object.entries(signed)) {
+          if (headers instanceof Headers) headers.set(name, value);
+          else headers[name] = value;
+        }
+      });
+      return receiver.receive({ ...delivery, headers, body });
+    },
+  };
+}
 
 function idOf(bytes: Uint8Array): string | undefined {
   try {
