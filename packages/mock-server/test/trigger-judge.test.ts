@@ -16,11 +16,26 @@ const creatorId = events.creators_synced.example.data.creators[0]!.dobbletapId;
 
 const cases: Array<[string, EventName, Answer, { synced: boolean; contractValid: boolean }]> = [
   ["a success naming the record", "offer_sent", (id) => json(200, { success: true, eventId: id, result: offerRecord }), { synced: true, contractValid: true }],
-  ["a duplicate success", "offer_sent", (id) => json(200, { success: true, eventId: id, result: offerRecord, duplicate: true }), { synced: true, contractValid: true }],
-  ["a success for another event id", "offer_sent", () => json(200, { success: true, eventId: crypto.randomUUID(), result: offerRecord }), { synced: false, contractValid: false }],
+  [
+    "a duplicate success",
+    "offer_sent",
+    (id) => json(200, { success: true, eventId: id, result: offerRecord, duplicate: true }),
+    { synced: true, contractValid: true },
+  ],
+  [
+    "a success for another event id",
+    "offer_sent",
+    () => json(200, { success: true, eventId: crypto.randomUUID(), result: offerRecord }),
+    { synced: false, contractValid: false },
+  ],
   ["a bare 200 { ok: true }", "offer_sent", () => json(200, { ok: true }), { synced: false, contractValid: false }],
   ["a 200 that is not JSON", "offer_sent", () => ({ status: 200, body: "OK", type: "text/plain" }), { synced: false, contractValid: false }],
-  ["another event's record", "offer_sent", (id) => json(200, { success: true, eventId: id, result: { type: "campaign", id: offerRecord.id, status: "active" } }), { synced: false, contractValid: false }],
+  [
+    "another event's record",
+    "offer_sent",
+    (id) => json(200, { success: true, eventId: id, result: { type: "campaign", id: offerRecord.id, status: "active" } }),
+    { synced: false, contractValid: false },
+  ],
   [
     "a creator sync that maps none of the creators sent",
     "creators_synced",
@@ -33,8 +48,18 @@ const cases: Array<[string, EventName, Answer, { synced: boolean; contractValid:
     (id) => json(200, { success: true, eventId: id, result: { synced: [{ dobbletapId: creatorId, dttrackerId: offerRecord.id }], failed: [] } }),
     { synced: true, contractValid: true },
   ],
-  ["404 CAMPAIGN_NOT_FOUND", "offer_sent", () => json(404, { success: false, error: { code: "CAMPAIGN_NOT_FOUND", message: "Send campaign_created first." } }), { synced: false, contractValid: true }],
-  ["CAMPAIGN_NOT_FOUND with HTTP 400", "offer_sent", () => json(400, { success: false, error: { code: "CAMPAIGN_NOT_FOUND", message: "wrong status" } }), { synced: false, contractValid: false }],
+  [
+    "404 CAMPAIGN_NOT_FOUND",
+    "offer_sent",
+    () => json(404, { success: false, error: { code: "CAMPAIGN_NOT_FOUND", message: "Send campaign_created first." } }),
+    { synced: false, contractValid: true },
+  ],
+  [
+    "CAMPAIGN_NOT_FOUND with HTTP 400",
+    "offer_sent",
+    () => json(400, { success: false, error: { code: "CAMPAIGN_NOT_FOUND", message: "wrong status" } }),
+    { synced: false, contractValid: false },
+  ],
   ["a gateway's HTML 502", "offer_sent", () => ({ status: 502, body: "<html>Bad gateway</html>", type: "text/html" }), { synced: false, contractValid: false }],
   ["a 307 redirect", "offer_sent", () => ({ status: 307, body: "" }), { synced: false, contractValid: false }],
 ];

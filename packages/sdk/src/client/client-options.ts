@@ -88,7 +88,10 @@ function keysOf(party: Party, option: "secret" | "secretKey", value: unknown): s
       else decodeV1Secret(key, named);
     } catch (error) {
       if (!isSignatureError(error)) throw error;
-      throw new SignatureError("bad_secret", `${factory}'s ${named} is not usable: ${error.message} It expects ${expects[option]}. ${whereFrom(party, option)}`);
+      throw new SignatureError(
+        "bad_secret",
+        `${factory}'s ${named} is not usable: ${error.message} It expects ${expects[option]}. ${whereFrom(party, option)}`,
+      );
     }
     return key;
   });

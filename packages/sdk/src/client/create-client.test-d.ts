@@ -16,9 +16,7 @@ const offer = events.offer_sent.example.data.offer;
 describe("createDobbletapClient(options)", () => {
   it("has exactly campaignCreated, activationUpdated, activationCancelled, offerSent and send", () => {
     expectTypeOf(dobbletap).toEqualTypeOf<DobbletapClient>();
-    expectTypeOf<keyof DobbletapClient>().toEqualTypeOf<
-      "campaignCreated" | "activationUpdated" | "activationCancelled" | "offerSent" | "send"
-    >();
+    expectTypeOf<keyof DobbletapClient>().toEqualTypeOf<"campaignCreated" | "activationUpdated" | "activationCancelled" | "offerSent" | "send">();
   });
 
   it("offerSent takes exactly offer_sent's data and resolves to its SendResult", () => {

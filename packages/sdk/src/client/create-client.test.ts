@@ -92,9 +92,7 @@ describe("createDobbletapClient(options)", () => {
     const { url, requests } = await serve();
     const dobbletap = createDobbletapClient({ baseUrl: `${url}/base/`, secret });
 
-    expect(Object.keys(dobbletap).sort()).toEqual(
-      ["activationCancelled", "activationUpdated", "campaignCreated", "offerSent", "send"].sort(),
-    );
+    expect(Object.keys(dobbletap).sort()).toEqual(["activationCancelled", "activationUpdated", "campaignCreated", "offerSent", "send"].sort());
     const results = [
       await dobbletap.campaignCreated(events.campaign_created.example.data),
       await dobbletap.activationUpdated(events.activation_updated.example.data),
@@ -138,7 +136,9 @@ describe("createDobbletapClient(options)", () => {
   it("sends Authorization: Bearer <token> when bearerToken is configured", async () => {
     const { url, requests } = await serve();
     // A JWT-shaped stand-in made at run time: no token, not even a fake one, is committed.
-    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"].map((part) => Buffer.from(part).toString("base64url")).join(".");
+    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"]
+      .map((part) => Buffer.from(part).toString("base64url"))
+      .join(".");
     const dobbletap = createDobbletapClient({ baseUrl: url, secret: generateSecret(), bearerToken });
 
     await dobbletap.campaignCreated(events.campaign_created.example.data);
@@ -166,7 +166,7 @@ describe("createDobbletapClient(options)", () => {
 
     await dobbletap.offerSent(messy as typeof offer);
 
-    const sentOffer = (requests[0]?.envelope.data as typeof offer).offer;
+    const sentOffer = (requests[0]!.envelope.data as typeof offer).offer;
     expect(sentOffer.message).toBe("Hello!");
     expect(sentOffer).not.toHaveProperty("internalNote");
   });
@@ -259,7 +259,7 @@ describe("send(...) rejects what breaks the contract before any request", () => 
     expect(requests).toHaveLength(0);
   });
 
-  it("send(\"creators_synced\", 101 creators) rejects before sending, naming data.creators (v1.1: 1 to 100 per event)", async () => {
+  it('send("creators_synced", 101 creators) rejects before sending, naming data.creators (v1.1: 1 to 100 per event)', async () => {
     const dttracker = createDttrackerClient({ baseUrl: "http://127.0.0.1:9", secret: generateSecret() });
     const creator = creators.creators[0]!;
     const many = Array.from({ length: 101 }, () => creator);
@@ -293,9 +293,7 @@ describe("createClient(party, options) refuses unusable options at once", () => 
 
   it("throws for a bearer token with a line break and for an invalid retry policy", () => {
     expect(() => createClient("dobbletap", { baseUrl: "http://x", secret: generateSecret(), bearerToken: "a\nb" })).toThrow(/bearerToken/);
-    expect(() => createClient("dobbletap", { baseUrl: "http://x", secret: generateSecret(), retry: { attempts: 0 } })).toThrow(
-      /retry.attempts/,
-    );
+    expect(() => createClient("dobbletap", { baseUrl: "http://x", secret: generateSecret(), retry: { attempts: 0 } })).toThrow(/retry.attempts/);
   });
 });
 

@@ -132,8 +132,7 @@ export function createClient<P extends Party>(party: P, options: ClientOptions):
 
   const client: Record<string, unknown> = { send };
   for (const name of routes.keys()) {
-    client[camelCase(name)] = (data: EventDataInput<EventsTo<P>>, sendOptions?: SendOptions) =>
-      send(name as EventsTo<P>, data, sendOptions);
+    client[camelCase(name)] = (data: EventDataInput<EventsTo<P>>, sendOptions?: SendOptions) => send(name as EventsTo<P>, data, sendOptions);
   }
   if (routes.has("creators_synced")) {
     client.creatorsSynced = (data: EventDataInput<"creators_synced">, sendOptions?: SendOptions) =>

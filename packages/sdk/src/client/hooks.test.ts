@@ -83,7 +83,9 @@ describe("no secret, token or signature gets out", () => {
   it("hook payloads, results, failures and queued deliveries never contain the secret, the bearer token or a signature", async () => {
     const secrets = [generateSecret(), generateSecret()];
     // A JWT-shaped stand-in made at run time: no token, not even a fake one, is committed.
-    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"].map((part) => Buffer.from(part).toString("base64url")).join(".");
+    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"]
+      .map((part) => Buffer.from(part).toString("base64url"))
+      .join(".");
     const leaks = [...secrets, ...secrets.map((secret) => secret.slice("whsec_".length)), bearerToken];
     const seenSignatures: string[] = [];
     const collected: unknown[] = [];

@@ -56,11 +56,7 @@ function looseJson(text: string): unknown {
  * else if (judged.kind === "error-answer") console.warn(judged.answer.error.code);
  * ```
  */
-export function judgeAnswer<E extends EventName>(
-  event: E,
-  answer: AnswerToJudge,
-  sent: { id: string; data?: EventData<E> | undefined },
-): AnswerJudgement<E> {
+export function judgeAnswer<E extends EventName>(event: E, answer: AnswerToJudge, sent: { id: string; data?: EventData<E> | undefined }): AnswerJudgement<E> {
   const { status } = answer;
   if (status < 200 || status >= 300) {
     const failure = answer.tooLarge ? undefined : parseErrorAnswer(looseJson(answer.text));

@@ -7,11 +7,7 @@
  * notify(hooks, "onResult", result);
  * ```
  */
-export function notify<H extends object, K extends keyof H>(
-  hooks: H,
-  name: K,
-  info: H[K] extends ((info: infer T) => void) | undefined ? T : never,
-): void {
+export function notify<H extends object, K extends keyof H>(hooks: H, name: K, info: H[K] extends ((info: infer T) => void) | undefined ? T : never): void {
   const hook = hooks[name];
   if (typeof hook !== "function") return;
   try {

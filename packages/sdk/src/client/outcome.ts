@@ -70,41 +70,15 @@ function invalidAnswer<E extends EventName>(status: number, message: string, iss
  *
  * @example
  * ```ts
- * const verdict = judge(await withRetries(policy, timeoutMs, signal, run), context);
+ * const verdict = judge({ kind: "timeout", total: true, attempts: 4, elapsedMs: 30_000 }, context);
  * if (verdict.synced) console.log(verdict.answer.result);
  * ```
  */
 export function judge<E extends EventName>(outcome: RawOutcome, context: OutcomeContext): Verdict<E> {
   const { event, id, receiver } = context;
   switch (outcome.kind) {
-    case "answered": {
-      const { status } = outcome;
-      const judged = judgeAnswer(event as E, outcome, { id, data: context.data as EventData<E> });
-      switch (judged.kind) {
-        case "success":
-          return { synced: true, answer: judged.answer, status };
-        case "invalid-answer": {
-          const issues = judged.issues.map((issue) => ({ path: issue.path, message: context.scrub(issue.message) }));
-          const message =
-            judged.reason === "too-large"
-              ? `${receiver} answered ${status} to ${event} ${id} with a body larger than ${MAX_ANSWER_BYTES} bytes, which was not read, ` +
-                `so nothing confirms it was processed. A contract answer is { success: true, eventId, result }: check that baseUrl points at the webhook receiver.`
-              : judged.reason === "not-json"
-                ? `${receiver} answered ${status} to ${event} ${id} with a body that is not JSON, so nothing confirms it was processed. ` +
-                  `Check that baseUrl points at the webhook receiver and that it answers { success: true, eventId, result }.`
-                : judged.reason === "other-event"
-                  ? `${receiver} answered ${status} to ${event} ${id} with a success for another event (${judged.answer.eventId}), ` +
-                    `so nothing confirms this one was processed. Check for a proxy or cache in front of the receiver.`
-                  : `${receiver} answered ${status} to ${event} ${id}, but not with the contract's success answer ` +
-                    `(${summarize(issues)}), so nothing confirms what it created. ` +
-                    `Fix the receiver so that a success names its record (type, id, status).`;
-          return invalidAnswer(status, message, issues);
-        }
-        case "error-answer":
-        case "unexpected-response":
-          return refused(outcome, judged.kind === "error-answer" ? judged.answer : undefined, context);
-      }
-    }
+    case "answered":
+      return answered(outcome, context);
     case "timeout": {
       const message = outcome.total
         ? `Sending ${event} ${id} to ${receiver} did not finish within retry.totalTimeoutMs (${context.policy.totalTimeoutMs} ms; ${plural(outcome.attempts, "attempt")} made).`
@@ -156,6 +130,37 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
         fail: (full) => new TransportError(code, full, { cause: outcome.reason }),
       };
     }
+  }
+}
+
+/** An HTTP answer, judged by {@link judgeAnswer} and worded. */
+function answered<E extends EventName>(outcome: Extract<RawOutcome, { kind: "answered" }>, context: OutcomeContext): Verdict<E> {
+  const { event, id, receiver } = context;
+  const { status } = outcome;
+  const judged = judgeAnswer(event as E, outcome, { id, data: context.data as EventData<E> });
+  switch (judged.kind) {
+    case "success":
+      return { synced: true, answer: judged.answer, status };
+    case "invalid-answer": {
+      const issues = judged.issues.map((issue) => ({ path: issue.path, message: context.scrub(issue.message) }));
+      const message =
+        judged.reason === "too-large"
+          ? `${receiver} answered ${status} to ${event} ${id} with a body larger than ${MAX_ANSWER_BYTES} bytes, which was not read, ` +
+            `so nothing confirms it was processed. A contract answer is { success: true, eventId, result }: check that baseUrl points at the webhook receiver.`
+          : judged.reason === "not-json"
+            ? `${receiver} answered ${status} to ${event} ${id} with a body that is not JSON, so nothing confirms it was processed. ` +
+              `Check that baseUrl points at the webhook receiver and that it answers { success: true, eventId, result }.`
+            : judged.reason === "other-event"
+              ? `${receiver} answered ${status} to ${event} ${id} with a success for another event (${judged.answer.eventId}), ` +
+                `so nothing confirms this one was processed. Check for a proxy or cache in front of the receiver.`
+              : `${receiver} answered ${status} to ${event} ${id}, but not with the contract's success answer ` +
+                `(${summarize(issues)}), so nothing confirms what it created. ` +
+                `Fix the receiver so that a success names its record (type, id, status).`;
+      return invalidAnswer(status, message, issues);
+    }
+    case "error-answer":
+    case "unexpected-response":
+      return refused(outcome, judged.kind === "error-answer" ? judged.answer : undefined, context);
   }
 }
 

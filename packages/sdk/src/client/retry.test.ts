@@ -43,10 +43,7 @@ describe("retries", () => {
     // A clock that moves one second per signature, so each attempt must carry a new timestamp.
     let clock = Date.now();
     const now = () => (clock += 1000);
-    const { client, secret, requests } = await clientFor(
-      (request, index) => (index < 2 ? refuse(503, "INTERNAL", "Try again.") : success(request)),
-      { now },
-    );
+    const { client, secret, requests } = await clientFor((request, index) => (index < 2 ? refuse(503, "INTERNAL", "Try again.") : success(request)), { now });
 
     const sent = await client.offerSent(offer);
 
@@ -67,9 +64,7 @@ describe("retries", () => {
     [504, "UNEXPECTED_RESPONSE"],
     [507, "UNEXPECTED_RESPONSE"],
   ])("send(...) retries a %i up to retry.attempts", async (status, code) => {
-    const { client, requests } = await clientFor(() =>
-      code === "INTERNAL" ? refuse(status, "INTERNAL", "Something failed.") : { status },
-    );
+    const { client, requests } = await clientFor(() => (code === "INTERNAL" ? refuse(status, "INTERNAL", "Something failed.") : { status }));
 
     const sent = await client.send("offer_sent", offer);
 

@@ -111,8 +111,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs = Date.n
  * ```
  */
 export function resolveRetryPolicy(retry: Partial<RetryPolicy> | false | undefined): RetryPolicy {
-  const policy: RetryPolicy =
-    retry === false ? { ...defaultRetryPolicy, attempts: 1 } : { ...defaultRetryPolicy, ...definedFields(retry ?? {}) };
+  const policy: RetryPolicy = retry === false ? { ...defaultRetryPolicy, attempts: 1 } : { ...defaultRetryPolicy, ...definedFields(retry ?? {}) };
   if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
     throw new RangeError(`retry.attempts must be a whole number ≥ 1 (total attempts, the first included); got ${policy.attempts}.`);
   }
@@ -187,7 +186,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  *
  * @example
  * ```ts
- * const outcome = await withRetries(policy, 10_000, options.signal, (n, signal) => attempt(transport, target, n, signal));
+ * const outcome = await withRetries(policy, 10_000, undefined, async () => ({ kind: "network", cause: new Error("ECONNREFUSED") }));
  * ```
  */
 export async function withRetries(
@@ -209,10 +208,13 @@ export async function withRetries(
     const controller = new AbortController();
     let ended: "attempt" | "total" | "caller" | undefined;
     const bound = left <= timeoutMs ? "total" : "attempt";
-    const timer = setTimeout(() => {
-      ended = bound;
-      controller.abort(new DOMException(`The ${bound === "total" ? "send" : "attempt"} timed out.`, "TimeoutError"));
-    }, Math.min(timeoutMs, left));
+    const timer = setTimeout(
+      () => {
+        ended = bound;
+        controller.abort(new DOMException(`The ${bound === "total" ? "send" : "attempt"} timed out.`, "TimeoutError"));
+      },
+      Math.min(timeoutMs, left),
+    );
     const onAbort = () => {
       ended = "caller";
       controller.abort(signal?.reason);

@@ -13,7 +13,7 @@ import type { PartialFailure, SendOptions, SendResult } from "./types.js";
  *
  * @example
  * ```ts
- * partialFailure("creators_synced", { synced: [], failed: [{ dobbletapId, error: { code: "INVALID_STATE", message: "handle taken" } }] });
+ * partialFailure("creators_synced", { synced: [], failed: [{ dobbletapId: creatorId, error: { code: "INVALID_STATE", message: "handle taken" } }] });
  * ```
  */
 export function partialFailure(event: EventName, result: unknown): PartialFailure | null {
@@ -28,11 +28,7 @@ export function partialFailure(event: EventName, result: unknown): PartialFailur
 }
 
 /** The client's generic send, for `creators_synced`. */
-export type SendCreators = (
-  event: "creators_synced",
-  data: EventDataInput<"creators_synced">,
-  options?: SendOptions,
-) => Promise<SendResult<"creators_synced">>;
+export type SendCreators = (event: "creators_synced", data: EventDataInput<"creators_synced">, options?: SendOptions) => Promise<SendResult<"creators_synced">>;
 
 /**
  * `creatorsSynced`: any number of creators, sent in batches of at most `MAX_CREATORS_PER_EVENT`

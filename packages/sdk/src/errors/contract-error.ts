@@ -38,7 +38,7 @@ export class ContractError extends WebhookKitError {
  *
  * @example
  * ```ts
- * onError: (error) => { if (isContractError(error)) console.info("answered", error.code); }
+ * if (isContractError(error)) console.info("a handler answered", error.code, error.status);
  * ```
  */
 export const isContractError = guardFor<ContractError>("ContractError");

@@ -23,7 +23,7 @@ export class TransportError extends WebhookKitError {
  *
  * @example
  * ```ts
- * if (isTransportError(error) && error.code === "TIMEOUT") { … }
+ * if (isTransportError(error) && error.code === "TIMEOUT") console.warn("no answer in time; a resend with the same id is safe");
  * ```
  */
 export const isTransportError = guardFor<TransportError>("TransportError");
