@@ -1,15 +1,14 @@
 import {
   events,
   isEventName,
-  parseErrorAnswer,
   parseEventData,
-  parseSuccessAnswer,
   providerStates,
   statusOf,
+  type EventData,
   type EventName,
   type Issue,
 } from "@dttracker-dobbletap/contracts";
-import { createSigner } from "@dttracker-dobbletap/sdk";
+import { createSigner, judgeAnswer } from "@dttracker-dobbletap/sdk";
 import { closest } from "fastest-levenshtein";
 
 /** Options of {@link trigger}. */
@@ -315,7 +314,7 @@ export async function trigger(options: TriggerOptions): Promise<TriggerReport> {
   }
   const sent = await send(url, request, options);
   if ("error" in sent) return { ...base, error: sent.error, ok: false, contractValid: false, synced: false, verdict: `No answer: ${sent.error}.` };
-  const judged = judge(options.event, sent.status, sent.body, String(envelope.id));
+  const judged = judge(options.event, sent, String(envelope.id), checked.success ? checked.data : undefined);
   const code = (sent.body as { error?: { code?: unknown } } | undefined)?.error?.code;
   const ok =
     options.expect === undefined
@@ -334,7 +333,7 @@ async function signedRequest(url: URL, envelope: Record<string, unknown>, option
   return { method: "POST", url: url.href, headers, body };
 }
 
-async function send(url: URL, request: SignedRequest, options: TriggerOptions): Promise<{ status: number; body: unknown } | { error: string }> {
+async function send(url: URL, request: SignedRequest, options: TriggerOptions): Promise<{ status: number; text: string; body: unknown } | { error: string }> {
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, {
@@ -354,7 +353,7 @@ async function send(url: URL, request: SignedRequest, options: TriggerOptions): 
   } catch {
     // Not JSON: judged (and shown) as the text it is.
   }
-  return { status: response.status, body: answer };
+  return { status: response.status, text, body: answer };
 }
 
 /** Sets up one prerequisite: an event to the same URL (a fresh id), or a provider state on the mock at the URL's origin. */
@@ -364,7 +363,7 @@ async function setUp(step: Prerequisite, url: URL, options: TriggerOptions): Pro
     const envelope = exampleEnvelope(step.event, [], crypto.randomUUID(), step.data);
     const sent = await send(url, await signedRequest(url, envelope, options), options);
     if ("error" in sent) return { step: name, ok: false, verdict: `no answer: ${sent.error}` };
-    const judged = judge(step.event, sent.status, sent.body, String(envelope.id));
+    const judged = judge(step.event, sent, String(envelope.id), envelope.data as EventData<typeof step.event>);
     return { step: name, status: sent.status, ok: judged.synced, verdict: judged.verdict };
   }
   const name = `state "${step.state}"`;
@@ -391,32 +390,41 @@ async function setUp(step: Prerequisite, url: URL, options: TriggerOptions): Pro
   }
 }
 
-/** Is this answer one the contract allows for the event? */
-function judge(event: EventName, status: number, body: unknown, id: string): Pick<TriggerReport, "contractValid" | "synced" | "verdict"> {
-  if (status >= 200 && status < 300) {
-    const parsed = parseSuccessAnswer(event, body);
-    if (!parsed.success) {
-      const issues = parsed.issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ");
+/**
+ * Is this answer one the contract allows for the event? Judged by the SDK's own `judgeAnswer`, so
+ * that trigger's ✓ and a client's `synced` never disagree; on top of it, an error answer is
+ * contract-valid only with its code's HTTP status.
+ */
+function judge<E extends EventName>(
+  event: E,
+  sent: { status: number; text: string },
+  id: string,
+  data: EventData<E> | undefined,
+): Pick<TriggerReport, "contractValid" | "synced" | "verdict"> {
+  const { status } = sent;
+  const judged = judgeAnswer(event, sent, { id, data });
+  switch (judged.kind) {
+    case "success":
+      return {
+        contractValid: true,
+        synced: true,
+        verdict: `Contract-valid success${judged.answer.duplicate ? " (duplicate)" : ""}: ${JSON.stringify(judged.answer.result)}.`,
+      };
+    case "invalid-answer": {
+      if (judged.reason === "other-event") {
+        return { contractValid: false, synced: false, verdict: `NOT a contract answer: eventId ${judged.answer.eventId} is not the id sent (${id}).` };
+      }
+      const issues = judged.issues.map((issue) => `${issue.path || "body"}: ${issue.message}`).join("; ");
       return { contractValid: false, synced: false, verdict: `NOT a contract answer: a ${status} whose body is not a ${event} success (${issues}).` };
     }
-    if (parsed.answer.eventId !== id) {
-      return { contractValid: false, synced: false, verdict: `NOT a contract answer: eventId ${parsed.answer.eventId} is not the id sent (${id}).` };
+    case "unexpected-response":
+      return { contractValid: false, synced: false, verdict: `NOT a contract answer: a ${status} without the contract's error body.` };
+    case "error-answer": {
+      const { code } = judged.answer.error;
+      if (!judged.statusMatchesCode) {
+        return { contractValid: false, synced: false, verdict: `NOT a contract answer: ${code} goes with HTTP ${statusOf(code)}, not ${status}.` };
+      }
+      return { contractValid: true, synced: false, verdict: `Contract-valid error answer: ${code}.` };
     }
-    return {
-      contractValid: true,
-      synced: true,
-      verdict: `Contract-valid success${parsed.answer.duplicate ? " (duplicate)" : ""}: ${JSON.stringify(parsed.answer.result)}.`,
-    };
   }
-  const failure = parseErrorAnswer(body);
-  if (!failure) return { contractValid: false, synced: false, verdict: `NOT a contract answer: a ${status} without the contract's error body.` };
-  const expected = statusOf(failure.error.code);
-  if (expected !== status) {
-    return {
-      contractValid: false,
-      synced: false,
-      verdict: `NOT a contract answer: ${failure.error.code} goes with HTTP ${expected}, not ${status}.`,
-    };
-  }
-  return { contractValid: true, synced: false, verdict: `Contract-valid error answer: ${failure.error.code}.` };
 }

@@ -4,31 +4,49 @@
  *
  * @packageDocumentation
  */
-export {
-  createClient,
-  createDobbletapClient,
-  createDttrackerClient,
-  type ClientOptions,
-  type DeliveryHooks,
-  type DobbletapClient,
-  type DttrackerClient,
-  type PartyClient,
-  type SendOptions,
-  type SendResult,
-  type SyncStatus,
-} from "./client/create-client.js";
+export { createClient, createDobbletapClient, createDttrackerClient } from "./client/create-client.js";
+export type {
+  AttemptHooks,
+  CamelCase,
+  ClientOptions,
+  DeliveryHooks,
+  DobbletapClient,
+  DttrackerClient,
+  PartialFailure,
+  PartyClient,
+  SendFailure,
+  SendFailureError,
+  SendOptions,
+  SendResult,
+  SendSuccess,
+  SyncError,
+  SyncErrorCode,
+  SyncStatus,
+} from "./client/types.js";
+export { judgeAnswer, type AnswerJudgement, type AnswerToJudge } from "./client/judge-answer.js";
 export { MAX_ANSWER_BYTES } from "./client/read-answer.js";
-export { defaultRetryPolicy, type RetryPolicy } from "./client/retry.js";
-export { createMemoryRetryQueue, type MemoryRetryQueue, type QueuedDelivery, type RetryQueue } from "./client/retry-queue.js";
+export { defaultRetryPolicy, isRetryableFailure, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./client/retry.js";
+export {
+  createMemoryRetryQueue,
+  type DrainReport,
+  type MemoryRetryQueue,
+  type QueuedDelivery,
+  type ResendingClient,
+  type RetryQueue,
+} from "./client/retry-queue.js";
 export {
   ContractError,
-  ContractViolationError,
+  InvalidAnswerError,
   isContractError,
-  isContractViolationError,
+  isInvalidAnswerError,
+  isRemoteError,
+  isRequestValidationError,
   isSignatureError,
   isTransportError,
   isUnexpectedResponseError,
   isWebhookKitError,
+  RemoteError,
+  RequestValidationError,
   SignatureError,
   TransportError,
   UnexpectedResponseError,

@@ -4,15 +4,8 @@
  */
 import { events, type EventDataInput, type EventResult } from "@dttracker-dobbletap/contracts";
 import { describe, expectTypeOf, it } from "vitest";
-import {
-  createClient,
-  createDobbletapClient,
-  createDttrackerClient,
-  type DobbletapClient,
-  type DttrackerClient,
-  type PartyClient,
-  type SendResult,
-} from "./create-client.js";
+import { createClient, createDobbletapClient, createDttrackerClient } from "./create-client.js";
+import type { DobbletapClient, DttrackerClient, PartyClient, SendResult } from "./types.js";
 import { createMemoryRetryQueue } from "./retry-queue.js";
 
 const options = { baseUrl: "http://127.0.0.1:4010", secret: "whsec_…" };
@@ -23,9 +16,7 @@ const offer = events.offer_sent.example.data.offer;
 describe("createDobbletapClient(options)", () => {
   it("has exactly campaignCreated, activationUpdated, activationCancelled, offerSent and send", () => {
     expectTypeOf(dobbletap).toEqualTypeOf<DobbletapClient>();
-    expectTypeOf<keyof DobbletapClient>().toEqualTypeOf<
-      "campaignCreated" | "activationUpdated" | "activationCancelled" | "offerSent" | "send"
-    >();
+    expectTypeOf<keyof DobbletapClient>().toEqualTypeOf<"campaignCreated" | "activationUpdated" | "activationCancelled" | "offerSent" | "send">();
   });
 
   it("offerSent takes exactly offer_sent's data and resolves to its SendResult", () => {

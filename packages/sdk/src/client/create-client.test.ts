@@ -8,15 +8,18 @@ import { endpoints, events, eventsTo, type EventName } from "@dttracker-dobbleta
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  isContractError,
-  isContractViolationError,
+  isInvalidAnswerError,
+  isRemoteError,
+  isRequestValidationError,
   isSignatureError,
   isUnexpectedResponseError,
-  type ContractViolationError,
+  type InvalidAnswerError,
+  type RequestValidationError,
 } from "../errors/index.js";
 import { generateSecret } from "../signing/index.js";
-import { createClient, createDobbletapClient, createDttrackerClient, type SendResult } from "./create-client.js";
-import { refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "./test-server.js";
+import { createClient, createDobbletapClient, createDttrackerClient } from "./create-client.js";
+import type { SendResult } from "./types.js";
+import { refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "../../test/support/test-server.js";
 
 const fast = { initialDelayMs: 1, maxDelayMs: 5 };
 const offer = events.offer_sent.example.data;
@@ -41,12 +44,12 @@ function signatureHeaders(request: Received): Record<string, string> {
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ContractViolationError> {
+async function rejection(promise: Promise<unknown>): Promise<RequestValidationError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
   );
-  if (!isContractViolationError(error)) throw new Error(`expected a ContractViolationError, got ${String(error)}`);
+  if (!isRequestValidationError(error)) throw new Error(`expected a RequestValidationError, got ${String(error)}`);
   return error;
 }
 
@@ -89,9 +92,7 @@ describe("createDobbletapClient(options)", () => {
     const { url, requests } = await serve();
     const dobbletap = createDobbletapClient({ baseUrl: `${url}/base/`, secret });
 
-    expect(Object.keys(dobbletap).sort()).toEqual(
-      ["activationCancelled", "activationUpdated", "campaignCreated", "offerSent", "send"].sort(),
-    );
+    expect(Object.keys(dobbletap).sort()).toEqual(["activationCancelled", "activationUpdated", "campaignCreated", "offerSent", "send"].sort());
     const results = [
       await dobbletap.campaignCreated(events.campaign_created.example.data),
       await dobbletap.activationUpdated(events.activation_updated.example.data),
@@ -135,7 +136,9 @@ describe("createDobbletapClient(options)", () => {
   it("sends Authorization: Bearer <token> when bearerToken is configured", async () => {
     const { url, requests } = await serve();
     // A JWT-shaped stand-in made at run time: no token, not even a fake one, is committed.
-    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"].map((part) => Buffer.from(part).toString("base64url")).join(".");
+    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"]
+      .map((part) => Buffer.from(part).toString("base64url"))
+      .join(".");
     const dobbletap = createDobbletapClient({ baseUrl: url, secret: generateSecret(), bearerToken });
 
     await dobbletap.campaignCreated(events.campaign_created.example.data);
@@ -163,7 +166,7 @@ describe("createDobbletapClient(options)", () => {
 
     await dobbletap.offerSent(messy as typeof offer);
 
-    const sentOffer = (requests[0]?.envelope.data as typeof offer).offer;
+    const sentOffer = (requests[0]!.envelope.data as typeof offer).offer;
     expect(sentOffer.message).toBe("Hello!");
     expect(sentOffer).not.toHaveProperty("internalNote");
   });
@@ -200,7 +203,7 @@ describe("send(...) rejects what breaks the contract before any request", () => 
 
     const error = await rejection(dobbletap.offerSent(bad));
 
-    expect(error).toMatchObject({ code: "VALIDATION_FAILED", source: "request" });
+    expect(error).toMatchObject({ name: "RequestValidationError", code: "VALIDATION_FAILED" });
     expect(error.issues.map((issue) => issue.path)).toEqual(["data.offer.amount.amountMinor"]);
     expect(error.message).toContain("data.offer.amount.amountMinor");
     expect(requests).toHaveLength(0);
@@ -233,7 +236,7 @@ describe("send(...) rejects what breaks the contract before any request", () => 
 
     const error = await rejection(dobbletap.send("offer_sent", offer, { id: "offer-123" }));
 
-    expect(error).toMatchObject({ code: "VALIDATION_FAILED", source: "request", issues: [{ path: "id" }] });
+    expect(error).toMatchObject({ name: "RequestValidationError", code: "VALIDATION_FAILED", issues: [{ path: "id" }] });
     expect(requests).toHaveLength(0);
   });
 
@@ -256,7 +259,7 @@ describe("send(...) rejects what breaks the contract before any request", () => 
     expect(requests).toHaveLength(0);
   });
 
-  it("send(\"creators_synced\", 101 creators) rejects before sending, naming data.creators (v1.1: 1 to 100 per event)", async () => {
+  it('send("creators_synced", 101 creators) rejects before sending, naming data.creators (v1.1: 1 to 100 per event)', async () => {
     const dttracker = createDttrackerClient({ baseUrl: "http://127.0.0.1:9", secret: generateSecret() });
     const creator = creators.creators[0]!;
     const many = Array.from({ length: 101 }, () => creator);
@@ -290,9 +293,7 @@ describe("createClient(party, options) refuses unusable options at once", () => 
 
   it("throws for a bearer token with a line break and for an invalid retry policy", () => {
     expect(() => createClient("dobbletap", { baseUrl: "http://x", secret: generateSecret(), bearerToken: "a\nb" })).toThrow(/bearerToken/);
-    expect(() => createClient("dobbletap", { baseUrl: "http://x", secret: generateSecret(), retry: { attempts: 0 } })).toThrow(
-      /retry.attempts/,
-    );
+    expect(() => createClient("dobbletap", { baseUrl: "http://x", secret: generateSecret(), retry: { attempts: 0 } })).toThrow(/retry.attempts/);
   });
 });
 
@@ -312,8 +313,8 @@ describe("syncStatus reports what the other side answered", () => {
       attempts: 1,
       syncStatus: { synced: false, error: { code: "INVALID_ANSWER" }, retryQueued: false },
     });
-    expect(isContractViolationError(sent.failure)).toBe(true);
-    expect(sent.failure).toMatchObject({ source: "answer", code: "INVALID_ANSWER" });
+    expect(isInvalidAnswerError(sent.failure)).toBe(true);
+    expect(sent.failure).toMatchObject({ name: "InvalidAnswerError", code: "INVALID_ANSWER", status: 200 });
     expect(sent.syncStatus.error?.message).toMatch(/not with the contract's success answer/);
     expect(sent.result).toBeUndefined();
   });
@@ -334,14 +335,14 @@ describe("syncStatus reports what the other side answered", () => {
     const sent = await send(() => ({ status: 200, text: "<html>OK</html>", headers: { "content-type": "text/html" } }));
 
     expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "INVALID_ANSWER" } });
-    expect(sent.failure).toMatchObject({ source: "answer" });
+    expect(isInvalidAnswerError(sent.failure)).toBe(true);
   });
 
   it("a 200 success for another eventId is synced: false with INVALID_ANSWER naming eventId", async () => {
     const sent = await send((request) => success({ ...request, envelope: { ...request.envelope, id: crypto.randomUUID() } }));
 
     expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "INVALID_ANSWER" } });
-    expect((sent.failure as ContractViolationError).issues.map((issue) => issue.path)).toEqual(["eventId"]);
+    expect((sent.failure as InvalidAnswerError).issues.map((issue) => issue.path)).toEqual(["eventId"]);
   });
 
   it("a 200 success whose result is another event's is synced: false (the answer must name this event's record)", async () => {
@@ -353,7 +354,7 @@ describe("syncStatus reports what the other side answered", () => {
     expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "INVALID_ANSWER" } });
   });
 
-  it("404 CAMPAIGN_NOT_FOUND is reported as the remote ContractError, after one attempt, not queued", async () => {
+  it("404 CAMPAIGN_NOT_FOUND is reported as a RemoteError, after one attempt, not queued", async () => {
     const message = "Campaign 5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f is not known here. Send campaign_created first.";
     const sent = await send(() => refuse(404, "CAMPAIGN_NOT_FOUND", message));
 
@@ -363,8 +364,8 @@ describe("syncStatus reports what the other side answered", () => {
       attempts: 1,
       syncStatus: { synced: false, error: { code: "CAMPAIGN_NOT_FOUND" }, retryQueued: false },
     });
-    expect(isContractError(sent.failure)).toBe(true);
-    expect(sent.failure).toMatchObject({ source: "remote", status: 404 });
+    expect(isRemoteError(sent.failure)).toBe(true);
+    expect(sent.failure).toMatchObject({ name: "RemoteError", code: "CAMPAIGN_NOT_FOUND", status: 404 });
     expect(sent.syncStatus.error?.message).toContain(message);
   });
 
@@ -374,7 +375,7 @@ describe("syncStatus reports what the other side answered", () => {
       json: { success: false, error: { code: "VALIDATION_FAILED", message: "bad", issues: [{ path: "data.offer.id", message: "taken" }] } },
     }));
 
-    expect(sent.failure).toMatchObject({ code: "VALIDATION_FAILED", source: "remote", issues: [{ path: "data.offer.id", message: "taken" }] });
+    expect(sent.failure).toMatchObject({ name: "RemoteError", code: "VALIDATION_FAILED", status: 422, issues: [{ path: "data.offer.id", message: "taken" }] });
     expect(sent.attempts).toBe(1);
   });
 

@@ -1,24 +1,14 @@
-import type { EventName } from "@dttracker-dobbletap/contracts";
-import ky, { isHTTPError, isNetworkError, isTimeoutError, type Input, type KyInstance } from "ky";
-import type { WebhookSigner } from "../signing/index.js";
-import { readAnswer } from "./read-answer.js";
-import { kyRetryOptions, type RetryPolicy } from "./retry.js";
-
 /**
- * The per-attempt logging hooks (see `DeliveryHooks`, which adds `onResult`). They receive what an
- * operator needs to follow a delivery and never a header, a secret, a token or a signature.
- *
- * @example
- * ```ts
- * const hooks: AttemptHooks = { onResponse: ({ event, id, attempt, status, ms }) => log.info({ event, id, attempt, status, ms }) };
- * ```
+ * One attempt on the wire: sign, POST through ky, read the answer capped. Retries, timeouts and
+ * the caller's abort are not handled here: `retry.ts` owns them and hands each attempt its signal.
  */
-export interface AttemptHooks {
-  /** Before each attempt (1 for the first). `url` has no credentials and no query string. */
-  onAttempt?(info: { event: EventName; id: string; attempt: number; url: string }): void;
-  /** When an attempt got an HTTP answer; `ms` is the time from sending to the answer's headers. */
-  onResponse?(info: { event: EventName; id: string; attempt: number; status: number; ms: number }): void;
-}
+import type { EventName } from "@dttracker-dobbletap/contracts";
+import ky, { isNetworkError, type KyInstance } from "ky";
+import type { WebhookSigner } from "../signing/index.js";
+import { notify } from "./notify.js";
+import { readAnswer } from "./read-answer.js";
+import type { AttemptOutcome } from "./retry.js";
+import type { AttemptHooks } from "./types.js";
 
 /** How one client talks to one receiver; built once per client. */
 export interface Transport {
@@ -26,7 +16,6 @@ export interface Transport {
   /** Sent on every request, before the three signature headers. */
   headers: Readonly<Record<string, string>>;
   signer: WebhookSigner;
-  policy: RetryPolicy;
   fetch: typeof fetch;
   now: () => number;
   hooks: AttemptHooks;
@@ -40,38 +29,22 @@ export interface DeliveryTarget {
   /** `url` as it may be shown (no credentials, no query string). */
   shownUrl: string;
   body: Uint8Array<ArrayBuffer>;
-  signal: AbortSignal | undefined;
 }
 
-/** What happened on the wire, before it is judged against the contract. */
-export type RawOutcome = { attempts: number; elapsedMs: number } & (
-  /** `tooLarge`: the body went past `MAX_ANSWER_BYTES` and was not read (`text` is empty). */
-  | { kind: "answered"; status: number; text: string; tooLarge: boolean }
-  | { kind: "refused"; status: number; data: unknown; retryAfter: string | null; contentType: string | null }
-  | { kind: "timeout"; total: boolean }
-  | { kind: "network"; cause: unknown }
-  | { kind: "aborted"; reason: unknown }
-);
-
 /**
- * Builds the ky instance a client sends with: POST, one timeout per attempt, the whole send
- * bounded. Redirects are not followed: fetch would turn a redirected POST into a body-less GET (or
- * carry the signed request to another origin); a 3xx is reported so that `baseUrl` gets fixed.
- * Headers and body are not ky's business here: {@link deliver} hands them to fetch itself.
+ * The ky instance a client sends with, configured to be the transport of one attempt: ky builds
+ * one request and hands it to fetch; it neither retries (`retry: 0`) nor times out
+ * (`timeout: false`) nor throws on a status, since the client's retry loop owns all three. Redirects
+ * are not followed: fetch would turn a redirected POST into a body-less GET (or carry the signed
+ * request to another origin); a 3xx is reported so that `baseUrl` gets fixed.
  *
  * @example
  * ```ts
- * const api = createTransportApi({ timeoutMs: 10_000, policy });
+ * const api = createTransportApi();
  * ```
  */
-export function createTransportApi(options: { timeoutMs: number; policy: RetryPolicy }): KyInstance {
-  return ky.create({
-    method: "post",
-    timeout: options.timeoutMs,
-    totalTimeout: options.policy.totalTimeoutMs,
-    throwHttpErrors: true,
-    redirect: "manual",
-  });
+export function createTransportApi(): KyInstance {
+  return ky.create({ method: "post", retry: 0, timeout: false, throwHttpErrors: false, redirect: "manual" });
 }
 
 /**
@@ -89,129 +62,56 @@ export function staticHeaders(bearerToken: string | undefined): Readonly<Record<
 }
 
 /**
- * Calls a logging hook; a throw (or a rejected promise) from it is swallowed: logging must not
- * change the outcome of a delivery.
+ * Makes attempt number `attempt` of a send and reports what happened on the wire. Each attempt is
+ * signed afresh: the same `webhook-id`, a new `webhook-timestamp` and signature (a receiver refuses
+ * a timestamp 5 minutes old, and a late retry must not carry a stale one). The body is the exact
+ * byte array that was signed, handed to fetch with the headers as a plain record, rather than
+ * through ky's Request: a Request body is a stream that fetch would pipe through another one, which
+ * costs more CPU than signing, validating and judging together. The answer's body is read here,
+ * capped and under `signal`: a cut body or a Content-Encoding that does not match is a failed
+ * attempt, never a throw out of the send, and a huge answer is never buffered whole.
  *
  * @example
  * ```ts
- * notify(hooks, "onResult", result);
+ * const outcome = await attempt(transport, { event: "offer_sent", id, url, shownUrl: url, body }, 1, AbortSignal.timeout(10_000));
  * ```
  */
-export function notify<H extends object, K extends keyof H>(
-  hooks: H,
-  name: K,
-  info: H[K] extends ((info: infer T) => void) | undefined ? T : never,
-): void {
-  const hook = hooks[name];
-  if (typeof hook !== "function") return;
-  try {
-    // Called as a method, so hooks written as class methods keep their `this`.
-    const returned: unknown = hook.call(hooks, info);
-    if (returned instanceof Promise) returned.catch(() => undefined);
-  } catch {
-    // Ignored on purpose (see above).
-  }
-}
-
-/**
- * Sends one signed event with ky's retries and reports what happened on the wire.
- * Every attempt goes through one fetch wrapper, which signs it afresh: the same `webhook-id`, a new
- * `webhook-timestamp` and signature (a receiver refuses a timestamp 5 minutes old, and a late retry
- * must not carry a stale one). ky's `beforeRequest` hook runs once per send, so it could not.
- * The body is the exact byte array that was signed; it is encoded once and handed to fetch by every
- * attempt (ky's own Request carries no body: see below).
- *
- * @example
- * ```ts
- * const outcome = await deliver(transport, { event: "offer_sent", id, url, shownUrl: url, body, signal: undefined });
- * if (outcome.kind === "answered") console.log(outcome.status, outcome.text);
- * ```
- */
-export async function deliver(transport: Transport, target: DeliveryTarget): Promise<RawOutcome> {
-  const { signer, hooks, now, policy } = transport;
-  const { event, id, body, shownUrl, signal } = target;
-  const startedAt = performance.now();
-  let attempts = 0;
-  let status = 0;
-  let tooLarge = false;
-  // What fetch itself threw: a delivery failure. Anything else thrown is a bug, and not hidden.
-  const fetchErrors = new Set<unknown>();
-
-  const signedFetch = async (input: Input, init?: RequestInit): Promise<Response> => {
-    // ky always passes the Request it built; the guard only keeps the types honest.
-    const request = input instanceof Request ? input : new Request(input, init);
-    attempts += 1;
-    notify(hooks, "onAttempt", { event, id, attempt: attempts, url: shownUrl });
-    const signed = await signer.headers(id, body, now());
-    const sentAt = performance.now();
-    let response: Response;
+export async function attempt(transport: Transport, target: DeliveryTarget, attempt: number, signal: AbortSignal): Promise<AttemptOutcome> {
+  const { event, id, url, body } = target;
+  const { hooks } = transport;
+  // The hook's info is built only when there is a hook to take it.
+  if (hooks.onAttempt) notify(hooks, "onAttempt", { event, id, attempt, url: target.shownUrl });
+  const signed = await transport.signer.headers(id, body, transport.now());
+  const init: RequestInit = { method: "POST", headers: { ...transport.headers, ...signed }, body, signal, redirect: "manual" };
+  // What fetch itself threw is a delivery failure; anything else thrown is a bug, and not hidden.
+  let fetchError: { error: unknown } | undefined;
+  const send = async (): Promise<Response> => {
     try {
-      // Headers and body go to fetch here, the body as the very bytes that were signed, rather than
-      // through ky's Request: a Request body is a stream that ky tees for every retry, which alone
-      // costs more CPU than signing, validating and judging together (measured on Node 20), and
-      // copying a Headers object costs more than this plain one.
-      response = await transport.fetch(request.url, {
-        ...init,
-        method: "POST",
-        headers: { ...transport.headers, ...signed },
-        body,
-        signal: request.signal,
-        redirect: "manual",
-      });
+      return await transport.fetch(url, init);
     } catch (error) {
-      fetchErrors.add(error);
-      throw error;
-    }
-    status = response.status;
-    notify(hooks, "onResponse", { event, id, attempt: attempts, status, ms: performance.now() - sentAt });
-    // The body is read here, capped and under this attempt's timeout: a cut body, a lying
-    // Content-Length or a Content-Encoding that does not match is a failed attempt (retried, then
-    // reported), never a throw out of the send, and a huge answer is never buffered whole.
-    try {
-      const read = await readAnswer(response);
-      tooLarge = read.tooLarge;
-      return read.response;
-    } catch (error) {
-      fetchErrors.add(error);
+      fetchError = { error };
       throw error;
     }
   };
-
-  const elapsed = () => performance.now() - startedAt;
+  const sentAt = hooks.onResponse ? performance.now() : 0;
+  let response: Response;
   try {
-    const text = await transport.api
-      .post(target.url, {
-        signal,
-        fetch: signedFetch,
-        retry: kyRetryOptions(policy, { startedAt, signal }),
-      })
-      .text();
-    return { kind: "answered", status, text, tooLarge, attempts, elapsedMs: elapsed() };
+    response = await transport.api.post(url, { fetch: send });
   } catch (error) {
-    const elapsedMs = elapsed();
-    if (signal?.aborted) return { kind: "aborted", reason: signal.reason, attempts, elapsedMs };
-    if (isHTTPError(error)) {
-      const { response } = error;
-      return {
-        kind: "refused",
-        status: response.status,
-        data: error.data,
-        retryAfter: response.headers.get("retry-after"),
-        contentType: response.headers.get("content-type"),
-        attempts,
-        elapsedMs,
-      };
-    }
-    if (isTimeoutError(error)) {
-      // Fewer attempts than allowed, or the clock at the bound: the total bound ended the send,
-      // not the per-attempt timeout (timer granularity allows a few ms of slack).
-      const total = attempts < policy.attempts || elapsedMs >= policy.totalTimeoutMs - 5;
-      return { kind: "timeout", total, attempts, elapsedMs };
-    }
-    // ky's NetworkError carries the Request (with its Authorization header) in `request`: only its
-    // cause (the runtime's own error: ECONNREFUSED, …) is kept.
+    if (signal.aborted) return { kind: "aborted" };
+    // ky's NetworkError carries its Request in `request`: only the runtime's own error (its cause:
+    // ECONNREFUSED, …) is kept.
     const cause = isNetworkError(error) ? error.cause : error;
-    if (!fetchErrors.has(cause)) throw error;
-    return { kind: "network", cause, attempts, elapsedMs };
+    if (fetchError === undefined || fetchError.error !== cause) throw error;
+    return { kind: "network", cause };
+  }
+  const { status, headers } = response;
+  if (hooks.onResponse) notify(hooks, "onResponse", { event, id, attempt, status, ms: performance.now() - sentAt });
+  try {
+    const { text, tooLarge } = await readAnswer(response);
+    return { kind: "answered", status, text, tooLarge, retryAfter: headers.get("retry-after"), contentType: headers.get("content-type") };
+  } catch (error) {
+    if (signal.aborted) return { kind: "aborted" };
+    return { kind: "network", cause: error };
   }
 }

@@ -6,9 +6,10 @@
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateSecret } from "../signing/index.js";
-import { createDobbletapClient, type DeliveryHooks, type SendResult } from "./create-client.js";
+import { createDobbletapClient } from "./create-client.js";
+import type { DeliveryHooks, SendResult } from "./types.js";
 import { createMemoryRetryQueue } from "./retry-queue.js";
-import { closedPortUrl, startServer, success, type Received, type TestServer } from "./test-server.js";
+import { closedPortUrl, startServer, success, type Received, type TestServer } from "../../test/support/test-server.js";
 
 const fast = { attempts: 2, initialDelayMs: 1, maxDelayMs: 5 };
 const offer = events.offer_sent.example.data;
@@ -82,7 +83,9 @@ describe("no secret, token or signature gets out", () => {
   it("hook payloads, results, failures and queued deliveries never contain the secret, the bearer token or a signature", async () => {
     const secrets = [generateSecret(), generateSecret()];
     // A JWT-shaped stand-in made at run time: no token, not even a fake one, is committed.
-    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"].map((part) => Buffer.from(part).toString("base64url")).join(".");
+    const bearerToken = ['{"alg":"none"}', `{"role":"test-${crypto.randomUUID()}"}`, "unsigned"]
+      .map((part) => Buffer.from(part).toString("base64url"))
+      .join(".");
     const leaks = [...secrets, ...secrets.map((secret) => secret.slice("whsec_".length)), bearerToken];
     const seenSignatures: string[] = [];
     const collected: unknown[] = [];

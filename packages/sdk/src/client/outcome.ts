@@ -1,19 +1,12 @@
-import {
-  parseErrorAnswer,
-  parseSuccessAnswer,
-  type EventData,
-  type EventName,
-  type Issue,
-  type SuccessAnswer,
-} from "@dttracker-dobbletap/contracts";
-import { ContractError } from "../errors/contract-error.js";
-import { ContractViolationError } from "../errors/contract-violation-error.js";
+import type { ErrorAnswer, EventData, EventName, Issue, SuccessAnswer } from "@dttracker-dobbletap/contracts";
+import { InvalidAnswerError } from "../errors/invalid-answer-error.js";
+import { RemoteError } from "../errors/remote-error.js";
 import { TransportError } from "../errors/transport-error.js";
 import { UnexpectedResponseError } from "../errors/unexpected-response-error.js";
-import type { WebhookKitError } from "../errors/webhook-kit-error.js";
-import type { RawOutcome } from "./deliver.js";
+import { judgeAnswer } from "./judge-answer.js";
 import { AnswerReadError, MAX_ANSWER_BYTES } from "./read-answer.js";
-import { isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.js";
+import { isRetryableStatus, parseRetryAfter, type RawOutcome, type RetryPolicy } from "./retry.js";
+import type { SendFailureError } from "./types.js";
 
 /** What a send needs to say about itself in a message. */
 export interface OutcomeContext {
@@ -39,27 +32,17 @@ export type Verdict<E extends EventName> =
       /** Worth sending again later (and so worth queueing). */
       retryable: boolean;
       /** The failure's code, known before the advice is. */
-      code: string;
+      code: SendFailureError["code"];
       /** The answer's `Retry-After`, in ms from now, when it carried a readable one. */
       retryAfterMs?: number;
       /** What went wrong, without the advice on what happens next. */
       message: string;
       /** Builds the failure with the full message (what went wrong + what to do). */
-      fail(message: string): WebhookKitError;
+      fail(message: string): SendFailureError;
     };
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
-/** Parses a body leniently: JSON when it is JSON, else `undefined`. */
-function looseJson(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
 }
 
 function summarize(issues: readonly Issue[]): string {
@@ -77,110 +60,25 @@ function invalidAnswer<E extends EventName>(status: number, message: string, iss
     retryable: false,
     code: "INVALID_ANSWER",
     message,
-    fail: (full) => new ContractViolationError(full, issues, "answer"),
+    fail: (full) => new InvalidAnswerError(full, issues, { status }),
   };
 }
 
 /**
- * Judges what happened on the wire against the contract. `synced` only for a 2xx whose body is the
- * event's success answer for this very id, naming the record: a bare "ok" created nothing that
- * anyone can see (production failure #5), so it is a failure.
+ * Judges what happened on the wire against the contract: an answer by {@link judgeAnswer} (the one
+ * judge the SDK and the mock's trigger share), worded with what to do next; no answer by why.
  *
  * @example
  * ```ts
- * const verdict = judge(await deliver(transport, target), context);
+ * const verdict = judge({ kind: "timeout", total: true, attempts: 4, elapsedMs: 30_000 }, context);
  * if (verdict.synced) console.log(verdict.answer.result);
  * ```
  */
 export function judge<E extends EventName>(outcome: RawOutcome, context: OutcomeContext): Verdict<E> {
   const { event, id, receiver } = context;
   switch (outcome.kind) {
-    case "answered": {
-      if (outcome.tooLarge) {
-        return invalidAnswer(
-          outcome.status,
-          `${receiver} answered ${outcome.status} to ${event} ${id} with a body larger than ${MAX_ANSWER_BYTES} bytes, which was not read, ` +
-            `so nothing confirms it was processed. A contract answer is { success: true, eventId, result }: check that baseUrl points at the webhook receiver.`,
-          [{ path: "", message: `must be the JSON success answer, at most ${MAX_ANSWER_BYTES} bytes` }],
-        );
-      }
-      const body = outcome.text === "" ? undefined : looseJson(outcome.text);
-      if (body === undefined) {
-        return invalidAnswer(
-          outcome.status,
-          `${receiver} answered ${outcome.status} to ${event} ${id} with a body that is not JSON, so nothing confirms it was processed. ` +
-            `Check that baseUrl points at the webhook receiver and that it answers { success: true, eventId, result }.`,
-          [{ path: "", message: "must be the JSON success answer { success, eventId, result }" }],
-        );
-      }
-      const parsed = parseSuccessAnswer(event as E, body, context.data as EventData<E>);
-      if (!parsed.success) {
-        return invalidAnswer(
-          outcome.status,
-          `${receiver} answered ${outcome.status} to ${event} ${id}, but not with the contract's success answer ` +
-            `(${context.scrub(summarize(parsed.issues))}), so nothing confirms what it created. ` +
-            `Fix the receiver so that a success names its record (type, id, status).`,
-          parsed.issues.map((issue) => ({ path: issue.path, message: context.scrub(issue.message) })),
-        );
-      }
-      if (parsed.answer.eventId !== id) {
-        return invalidAnswer(
-          outcome.status,
-          `${receiver} answered ${outcome.status} to ${event} ${id} with a success for another event (${parsed.answer.eventId}), ` +
-            `so nothing confirms this one was processed. Check for a proxy or cache in front of the receiver.`,
-          [{ path: "eventId", message: `must be the id that was sent (${id})` }],
-        );
-      }
-      return { synced: true, answer: parsed.answer, status: outcome.status };
-    }
-    case "refused": {
-      const { status } = outcome;
-      const retryable = isRetryableStatus(status);
-      const after = parseRetryAfter(outcome.retryAfter);
-      const { maxRetryAfterMs, totalTimeoutMs } = context.policy;
-      const asked = after === undefined ? "" : ` It asked to be retried after ${Math.ceil(after / 1000)} s`;
-      const waitNote =
-        after === undefined || !retryable
-          ? ""
-          : after > maxRetryAfterMs
-            ? `${asked}, longer than retry.maxRetryAfterMs (${maxRetryAfterMs} ms), so this send did not wait.`
-            : after >= totalTimeoutMs - outcome.elapsedMs
-              ? `${asked}, longer than what was left of retry.totalTimeoutMs (${totalTimeoutMs} ms), so this send did not wait.`
-              : "";
-      const answer = parseErrorAnswer(looseJson(outcome.data));
-      if (answer) {
-        const { code } = answer.error;
-        const issues = answer.error.issues?.map((issue) => ({ path: issue.path, message: context.scrub(issue.message) }));
-        const message =
-          `${receiver} refused ${event} ${id} with ${status} ${code}: ${clip(context.scrub(answer.error.message))}${waitNote}` +
-          (retryable ? "" : " Not retried: the same event would be refused again until that is fixed.");
-        return {
-          synced: false,
-          status,
-          retryable,
-          code,
-          ...(after !== undefined && { retryAfterMs: after }),
-          message,
-          fail: (full) => new ContractError(code, full, { status, source: "remote", ...(issues && { issues }) }),
-        };
-      }
-      const kind = outcome.contentType ? outcome.contentType.split(";")[0]!.trim() : "no content type";
-      const why =
-        status >= 300 && status < 400
-          ? " Redirects are not followed: set baseUrl to the receiver's final URL."
-          : retryable
-            ? " The receiver (or a gateway in front of it) is failing."
-            : " Check that baseUrl points at the webhook receiver, and the bearer token if the gateway demands one.";
-      return {
-        synced: false,
-        status,
-        retryable,
-        code: "UNEXPECTED_RESPONSE",
-        ...(after !== undefined && { retryAfterMs: after }),
-        message: `${receiver} answered ${event} ${id} with HTTP ${status} and a body that is not a contract error answer (${kind}).${why}${waitNote}`,
-        fail: (full) => new UnexpectedResponseError(status, full),
-      };
-    }
+    case "answered":
+      return answered(outcome, context);
     case "timeout": {
       const message = outcome.total
         ? `Sending ${event} ${id} to ${receiver} did not finish within retry.totalTimeoutMs (${context.policy.totalTimeoutMs} ms; ${plural(outcome.attempts, "attempt")} made).`
@@ -233,6 +131,91 @@ export function judge<E extends EventName>(outcome: RawOutcome, context: Outcome
       };
     }
   }
+}
+
+/** An HTTP answer, judged by {@link judgeAnswer} and worded. */
+function answered<E extends EventName>(outcome: Extract<RawOutcome, { kind: "answered" }>, context: OutcomeContext): Verdict<E> {
+  const { event, id, receiver } = context;
+  const { status } = outcome;
+  const judged = judgeAnswer(event as E, outcome, { id, data: context.data as EventData<E> });
+  switch (judged.kind) {
+    case "success":
+      return { synced: true, answer: judged.answer, status };
+    case "invalid-answer": {
+      const issues = judged.issues.map((issue) => ({ path: issue.path, message: context.scrub(issue.message) }));
+      const message =
+        judged.reason === "too-large"
+          ? `${receiver} answered ${status} to ${event} ${id} with a body larger than ${MAX_ANSWER_BYTES} bytes, which was not read, ` +
+            `so nothing confirms it was processed. A contract answer is { success: true, eventId, result }: check that baseUrl points at the webhook receiver.`
+          : judged.reason === "not-json"
+            ? `${receiver} answered ${status} to ${event} ${id} with a body that is not JSON, so nothing confirms it was processed. ` +
+              `Check that baseUrl points at the webhook receiver and that it answers { success: true, eventId, result }.`
+            : judged.reason === "other-event"
+              ? `${receiver} answered ${status} to ${event} ${id} with a success for another event (${judged.answer.eventId}), ` +
+                `so nothing confirms this one was processed. Check for a proxy or cache in front of the receiver.`
+              : `${receiver} answered ${status} to ${event} ${id}, but not with the contract's success answer ` +
+                `(${summarize(issues)}), so nothing confirms what it created. ` +
+                `Fix the receiver so that a success names its record (type, id, status).`;
+      return invalidAnswer(status, message, issues);
+    }
+    case "error-answer":
+    case "unexpected-response":
+      return refused(outcome, judged.kind === "error-answer" ? judged.answer : undefined, context);
+  }
+}
+
+/** A non-2xx answer: the other side's error answer, or one without a contract body. */
+function refused<E extends EventName>(
+  outcome: Extract<RawOutcome, { kind: "answered" }>,
+  answer: ErrorAnswer | undefined,
+  context: OutcomeContext,
+): Verdict<E> {
+  const { event, id, receiver } = context;
+  const { status } = outcome;
+  const retryable = isRetryableStatus(status);
+  const after = parseRetryAfter(outcome.retryAfter);
+  const { maxRetryAfterMs, totalTimeoutMs } = context.policy;
+  const asked = after === undefined ? "" : ` It asked to be retried after ${Math.ceil(after / 1000)} s`;
+  const waitNote =
+    after === undefined || !retryable
+      ? ""
+      : after > maxRetryAfterMs
+        ? `${asked}, longer than retry.maxRetryAfterMs (${maxRetryAfterMs} ms), so this send did not wait.`
+        : after >= totalTimeoutMs - outcome.elapsedMs
+          ? `${asked}, longer than what was left of retry.totalTimeoutMs (${totalTimeoutMs} ms), so this send did not wait.`
+          : "";
+  if (answer) {
+    const { code } = answer.error;
+    const issues = answer.error.issues?.map((issue) => ({ path: issue.path, message: context.scrub(issue.message) }));
+    const message =
+      `${receiver} refused ${event} ${id} with ${status} ${code}: ${clip(context.scrub(answer.error.message))}${waitNote}` +
+      (retryable ? "" : " Not retried: the same event would be refused again until that is fixed.");
+    return {
+      synced: false,
+      status,
+      retryable,
+      code,
+      ...(after !== undefined && { retryAfterMs: after }),
+      message,
+      fail: (full) => new RemoteError(code, full, { status, issues }),
+    };
+  }
+  const kind = outcome.contentType ? outcome.contentType.split(";")[0]!.trim() : "no content type";
+  const why =
+    status >= 300 && status < 400
+      ? " Redirects are not followed: set baseUrl to the receiver's final URL."
+      : retryable
+        ? " The receiver (or a gateway in front of it) is failing."
+        : " Check that baseUrl points at the webhook receiver, and the bearer token if the gateway demands one.";
+  return {
+    synced: false,
+    status,
+    retryable,
+    code: "UNEXPECTED_RESPONSE",
+    ...(after !== undefined && { retryAfterMs: after }),
+    message: `${receiver} answered ${event} ${id} with HTTP ${status} and a body that is not a contract error answer (${kind}).${why}${waitNote}`,
+    fail: (full) => new UnexpectedResponseError(status, full),
+  };
 }
 
 /** The runtime's reason for a network failure (e.g. ECONNREFUSED), without quoting anything else. */

@@ -12,7 +12,7 @@ import { generateSecret } from "../signing/index.js";
 import { createDobbletapClient } from "./create-client.js";
 import { MAX_ANSWER_BYTES } from "./read-answer.js";
 import { createMemoryRetryQueue } from "./retry-queue.js";
-import { sampleResults } from "./test-server.js";
+import { sampleResults } from "../../test/support/test-server.js";
 
 const offer = events.offer_sent.example.data;
 let server: RawServer | undefined;
@@ -54,7 +54,7 @@ describe("a send always resolves, whatever the 2xx answer's body does on the wir
   it("a 200 whose chunked body is cut before the last chunk is a NETWORK_ERROR, not a throw", async () => {
     const { sent } = await send((socket, request) => {
       const body = successBody(webhookId(request));
-      socket.end(head(200, { "content-type": "application/json", "transfer-encoding": "chunked" }) + `${body.length.toString(16)}\r\n${body.slice(0, 10)}`);
+      socket.end(`${head(200, { "content-type": "application/json", "transfer-encoding": "chunked" })}${body.length.toString(16)}\r\n${body.slice(0, 10)}`);
     });
     expect(sent.syncStatus).toMatchObject({ synced: false, error: { code: "NETWORK_ERROR" }, retryQueued: true });
   });
@@ -70,7 +70,9 @@ describe("a send always resolves, whatever the 2xx answer's body does on the wir
   it("a 200 whose gzip body is real is still synced (the reader decodes what fetch decodes)", async () => {
     const { sent } = await send((socket, request) => {
       const body = gzipSync(successBody(webhookId(request)));
-      socket.end(Buffer.concat([Buffer.from(head(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": body.length })), body]));
+      socket.end(
+        Buffer.concat([Buffer.from(head(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": body.length })), body]),
+      );
     });
     expect(sent.syncStatus).toEqual({ synced: true, error: null, retryQueued: false });
   });

@@ -2,8 +2,8 @@ import { readCappedBody } from "../receiver/read-body.js";
 
 /**
  * The most of an answer's body a sender reads (1 MiB). A success answer names one record (a sync
- * maps at most 500 creators, a few dozen KiB); a larger 2xx is reported as `INVALID_ANSWER` without
- * being buffered whole.
+ * maps at most 100 creators, a few dozen KiB); a larger answer is reported (a 2xx as
+ * `INVALID_ANSWER`) without being buffered whole.
  *
  * @example
  * ```ts
@@ -27,35 +27,33 @@ export class AnswerReadError extends Error {
   }
 }
 
-/** A body read whole, or the fact that it was larger than the cap. */
-export interface ReadAnswer {
-  response: Response;
-  /** The body went past {@link MAX_ANSWER_BYTES}; `response` has no body. */
+/** An answer's body as text, or the fact that it was larger than the cap. */
+export interface AnswerBody {
+  /** The body decoded as UTF-8; empty when it was too large. */
+  text: string;
+  /** The body went past {@link MAX_ANSWER_BYTES} and was not read on. */
   tooLarge: boolean;
 }
 
-// A Response with one of these statuses may not be built with a body.
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const decoder = new TextDecoder();
+const TOO_LARGE: AnswerBody = Object.freeze({ text: "", tooLarge: true });
 
 /**
  * Reads an answer's body inside the attempt (so the attempt's timeout bounds a slow body), capped
- * at `limit`, and hands back a Response over the bytes read. Throws {@link AnswerReadError} when the
- * body cannot be read whole; never buffers more than `limit` bytes.
+ * at `limit`. Throws {@link AnswerReadError} when the body cannot be read whole; never buffers
+ * more than `limit` bytes.
  *
  * @example
  * ```ts
- * const { response, tooLarge } = await readAnswer(await fetch(url, init), MAX_ANSWER_BYTES);
+ * const { text, tooLarge } = await readAnswer(await fetch(url, init));
  * ```
  */
-export async function readAnswer(response: Response, limit = MAX_ANSWER_BYTES): Promise<ReadAnswer> {
+export async function readAnswer(response: Response, limit = MAX_ANSWER_BYTES): Promise<AnswerBody> {
   let bytes: Uint8Array | undefined;
   try {
     bytes = await readCappedBody(response.body, limit);
   } catch (cause) {
     throw new AnswerReadError(response.status, { cause });
   }
-  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-  const empty = bytes === undefined || bytes.byteLength === 0 || NULL_BODY_STATUSES.has(response.status);
-  const body = empty ? null : (bytes as Uint8Array<ArrayBuffer>);
-  return { response: new Response(body, init), tooLarge: bytes === undefined };
+  return bytes === undefined ? TOO_LARGE : { text: decoder.decode(bytes), tooLarge: false };
 }

@@ -7,9 +7,10 @@
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateSecret } from "../signing/index.js";
-import { createDobbletapClient, type ClientOptions } from "./create-client.js";
+import { createDobbletapClient } from "./create-client.js";
+import type { ClientOptions } from "./types.js";
 import { createMemoryRetryQueue, type QueuedDelivery, type RetryQueue } from "./retry-queue.js";
-import { closedPortUrl, refuse, startServer, success, type Script, type TestServer } from "./test-server.js";
+import { closedPortUrl, refuse, startServer, success, type Script, type TestServer } from "../../test/support/test-server.js";
 
 const fast = { attempts: 2, initialDelayMs: 1, maxDelayMs: 5 };
 const offer = events.offer_sent.example.data;

@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventName } from "@dttracker-dobbletap/contracts";
-import type { SendOptions, SendResult } from "./create-client.js";
+import type { SendOptions, SendResult } from "./types.js";
 import { isRetryableFailure } from "./retry.js";
 
 /**

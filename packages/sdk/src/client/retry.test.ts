@@ -9,9 +9,10 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { isTransportError } from "../errors/index.js";
 import { generateSecret } from "../signing/index.js";
-import { createDobbletapClient, type ClientOptions } from "./create-client.js";
+import { createDobbletapClient } from "./create-client.js";
+import type { ClientOptions } from "./types.js";
 import { backoffDelay, defaultRetryPolicy, isRetryableStatus, parseRetryAfter, resolveRetryPolicy } from "./retry.js";
-import { closedPortUrl, refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "./test-server.js";
+import { closedPortUrl, refuse, sampleResults, startServer, success, type Received, type Script, type TestServer } from "../../test/support/test-server.js";
 
 const fast = { initialDelayMs: 1, maxDelayMs: 5 };
 const offer = events.offer_sent.example.data;
@@ -42,10 +43,7 @@ describe("retries", () => {
     // A clock that moves one second per signature, so each attempt must carry a new timestamp.
     let clock = Date.now();
     const now = () => (clock += 1000);
-    const { client, secret, requests } = await clientFor(
-      (request, index) => (index < 2 ? refuse(503, "INTERNAL", "Try again.") : success(request)),
-      { now },
-    );
+    const { client, secret, requests } = await clientFor((request, index) => (index < 2 ? refuse(503, "INTERNAL", "Try again.") : success(request)), { now });
 
     const sent = await client.offerSent(offer);
 
@@ -66,9 +64,7 @@ describe("retries", () => {
     [504, "UNEXPECTED_RESPONSE"],
     [507, "UNEXPECTED_RESPONSE"],
   ])("send(...) retries a %i up to retry.attempts", async (status, code) => {
-    const { client, requests } = await clientFor(() =>
-      code === "INTERNAL" ? refuse(status, "INTERNAL", "Something failed.") : { status },
-    );
+    const { client, requests } = await clientFor(() => (code === "INTERNAL" ? refuse(status, "INTERNAL", "Something failed.") : { status }));
 
     const sent = await client.send("offer_sent", offer);
 
@@ -190,6 +186,18 @@ describe("retries", () => {
     expect(isTransportError(sent.failure)).toBe(true);
     expect(sent.syncStatus.error?.message).toMatch(/did not answer offer_sent .* within 50 ms on any of 3 attempts/);
     expect(requests).toHaveLength(3);
+  });
+
+  it("send(...) with retry.totalTimeoutMs shorter than timeoutMs ends at the total bound, after one attempt, and says so", async () => {
+    const { client, requests } = await clientFor(() => "hang", { timeoutMs: 10_000, retry: { ...fast, totalTimeoutMs: 200 } });
+    const started = performance.now();
+
+    const sent = await client.send("offer_sent", offer);
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(sent).toMatchObject({ success: false, attempts: 1, syncStatus: { error: { code: "TIMEOUT" } } });
+    expect(sent.syncStatus.error?.message).toMatch(/did not finish within retry.totalTimeoutMs \(200 ms; 1 attempt made\)/);
+    expect(requests).toHaveLength(1);
   });
 
   it("send(...) to a closed port resolves with TransportError NETWORK_ERROR after every attempt", async () => {

@@ -1,5 +1,10 @@
-import { isHTTPError, isNetworkError, isTimeoutError, type RetryOptions } from "ky";
-import { isContractError } from "../errors/contract-error.js";
+/**
+ * The one owner of a send's retries and timeouts: the policy, and the loop that makes each attempt
+ * under its own deadline, waits the backoff or the receiver's `Retry-After` between them, and stops
+ * at the total bound or the caller's abort. It knows which bound ended an attempt because it set
+ * them; ky, the transport of each attempt, is told to do none of this.
+ */
+import { isRemoteError } from "../errors/remote-error.js";
 import { isTransportError } from "../errors/transport-error.js";
 import { isUnexpectedResponseError } from "../errors/unexpected-response-error.js";
 
@@ -48,14 +53,8 @@ export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
   maxRetryAfterMs: 60_000,
 });
 
-/**
- * The retryable statuses ky checks itself (the rest of 5xx is let through by `shouldRetry`). Kept
- * short on purpose: ky copies this list several times per request.
- */
-const COMMON_RETRYABLE_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
-
 /** Statuses whose `Retry-After` is honoured (the receiver tells us when it can take the event). */
-const RETRY_AFTER_STATUSES: readonly number[] = [429, 503];
+const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 /**
  * True for an HTTP status that is retried (408, 429, 5xx).
@@ -72,7 +71,7 @@ export function isRetryableStatus(status: number): boolean {
 
 /**
  * True when a send's `failure` could succeed if the same event is sent again later: transport
- * failures and retryable statuses. Contract errors (4xx) and invalid answers are final.
+ * failures and retryable statuses. The other side's 4xx error answers and invalid answers are final.
  *
  * @example
  * ```ts
@@ -81,7 +80,7 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function isRetryableFailure(failure: unknown): boolean {
   if (isTransportError(failure)) return true;
-  if (isContractError(failure) || isUnexpectedResponseError(failure)) return isRetryableStatus(failure.status);
+  if (isRemoteError(failure) || isUnexpectedResponseError(failure)) return isRetryableStatus(failure.status);
   return false;
 }
 
@@ -112,8 +111,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs = Date.n
  * ```
  */
 export function resolveRetryPolicy(retry: Partial<RetryPolicy> | false | undefined): RetryPolicy {
-  const policy: RetryPolicy =
-    retry === false ? { ...defaultRetryPolicy, attempts: 1 } : { ...defaultRetryPolicy, ...definedFields(retry ?? {}) };
+  const policy: RetryPolicy = retry === false ? { ...defaultRetryPolicy, attempts: 1 } : { ...defaultRetryPolicy, ...definedFields(retry ?? {}) };
   if (!Number.isInteger(policy.attempts) || policy.attempts < 1) {
     throw new RangeError(`retry.attempts must be a whole number ≥ 1 (total attempts, the first included); got ${policy.attempts}.`);
   }
@@ -124,7 +122,7 @@ export function resolveRetryPolicy(retry: Partial<RetryPolicy> | false | undefin
     }
   }
   if (policy.totalTimeoutMs === 0) throw new RangeError("retry.totalTimeoutMs must be > 0: it bounds the whole send.");
-  // ky refuses timeouts above 2^31-1 ms; an "infinite" bound is written as that.
+  // Timers refuse delays above 2^31-1 ms; an "infinite" bound is written as that.
   policy.totalTimeoutMs = Math.min(policy.totalTimeoutMs, 2_147_483_647);
   return policy;
 }
@@ -143,58 +141,116 @@ function definedFields(retry: Partial<RetryPolicy>): Partial<RetryPolicy> {
  * ```
  */
 export function backoffDelay(policy: RetryPolicy, retryCount: number): number {
-  // The cap is applied here, before ky's full jitter picks a point in [0, delay): with the cap only
-  // in `backoffLimit` (applied after jitter) late retries would all land exactly on the cap.
+  // Capped before full jitter picks a point in [0, delay): a cap after jitter would land every
+  // late retry exactly on the cap.
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (retryCount - 1));
 }
 
-/** What {@link kyRetryOptions} needs to know about the send in progress. */
-export interface RetryContext {
-  /** When the send started (`performance.now()` clock). */
-  startedAt: number;
-  /** The caller's signal: an abort is never retried. */
-  signal: AbortSignal | undefined;
+/** What one attempt got on the wire (see `attempt` in deliver.ts). */
+export type AttemptOutcome =
+  /** An HTTP answer, its body read. `tooLarge`: the body went past `MAX_ANSWER_BYTES` and `text` is empty. */
+  | { kind: "answered"; status: number; text: string; tooLarge: boolean; retryAfter: string | null; contentType: string | null }
+  /** fetch failed, or the answer's body could not be read whole (an `AnswerReadError`). */
+  | { kind: "network"; cause: unknown }
+  /** The attempt's signal fired; {@link withRetries} knows which bound it was. */
+  | { kind: "aborted" };
+
+/** What a whole send got on the wire, before it is judged against the contract. */
+export type RawOutcome = { attempts: number; elapsedMs: number } & (
+  | Extract<AttemptOutcome, { kind: "answered" | "network" }>
+  /** `total`: `retry.totalTimeoutMs` ended the send; otherwise every attempt ran out of `timeoutMs`. */
+  | { kind: "timeout"; total: boolean }
+  | { kind: "aborted"; reason: unknown }
+);
+
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /**
- * Translates a policy into ky's retry options: POST is retried (it is idempotent here, by
- * `webhook-id`), on network errors, timeouts, 408, 429 and 5xx; `Retry-After` on 429/503 is
- * honoured, unless it is longer than `maxRetryAfterMs` or than the time left, in which case the send
- * gives up at once rather than waiting for nothing.
+ * Runs a send's attempts under `policy`. Each attempt gets a signal that aborts at `timeoutMs` or at
+ * the total bound, whichever is first, or when the caller's `signal` aborts. Retried: network
+ * failures, attempt timeouts, 408, 429 and 5xx (POST is idempotent here, by `webhook-id`). A
+ * `Retry-After` on 429/503 is waited for, unless it is longer than `maxRetryAfterMs` or than the
+ * time left: then the send gives up at once rather than waiting for nothing. Other waits are the
+ * policy's backoff with full jitter.
  *
  * @example
  * ```ts
- * ky.post(url, { body, retry: kyRetryOptions(policy, { startedAt: performance.now(), signal: undefined }) });
+ * const outcome = await withRetries(policy, 10_000, undefined, async () => ({ kind: "network", cause: new Error("ECONNREFUSED") }));
  * ```
  */
-export function kyRetryOptions(policy: RetryPolicy, context: RetryContext): RetryOptions {
-  return {
-    limit: policy.attempts - 1,
-    methods: ["post"],
-    statusCodes: [...COMMON_RETRYABLE_STATUSES],
-    afterStatusCodes: [...RETRY_AFTER_STATUSES],
-    maxRetryAfter: policy.maxRetryAfterMs,
-    backoffLimit: policy.maxDelayMs,
-    delay: (retryCount) => backoffDelay(policy, retryCount),
-    jitter: true,
-    retryOnTimeout: true,
-    shouldRetry: ({ error }) => {
-      if (context.signal?.aborted) return false;
-      if (isHTTPError(error)) {
-        const { status, headers } = error.response;
-        // Every 5xx may pass later (ky's list only names the common ones); any other 4xx is the
-        // receiver saying the event itself is wrong (a contract error): sending it again cannot help.
-        if (!RETRY_AFTER_STATUSES.includes(status)) return isRetryableStatus(status);
-        const wait = parseRetryAfter(headers.get("retry-after"));
-        if (wait === undefined) return undefined;
-        const left = policy.totalTimeoutMs - (performance.now() - context.startedAt);
+export async function withRetries(
+  policy: RetryPolicy,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  run: (attempt: number, signal: AbortSignal) => Promise<AttemptOutcome>,
+): Promise<RawOutcome> {
+  const startedAt = performance.now();
+  const deadline = startedAt + policy.totalTimeoutMs;
+  let attempts = 0;
+  const end = <T extends object>(outcome: T) => ({ ...outcome, attempts, elapsedMs: performance.now() - startedAt });
+  for (;;) {
+    if (signal?.aborted) return end({ kind: "aborted" as const, reason: signal.reason });
+    const left = deadline - performance.now();
+    if (left <= 0) return end({ kind: "timeout" as const, total: true });
+    attempts += 1;
+    // One controller and one timer per attempt; `ended` records which bound fired.
+    const controller = new AbortController();
+    let ended: "attempt" | "total" | "caller" | undefined;
+    const bound = left <= timeoutMs ? "total" : "attempt";
+    const timer = setTimeout(
+      () => {
+        ended = bound;
+        controller.abort(new DOMException(`The ${bound === "total" ? "send" : "attempt"} timed out.`, "TimeoutError"));
+      },
+      Math.min(timeoutMs, left),
+    );
+    const onAbort = () => {
+      ended = "caller";
+      controller.abort(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await run(attempts, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+
+    let wait: number | undefined;
+    if (outcome.kind === "aborted") {
+      if (ended === "caller" || ended === undefined) return end({ kind: "aborted" as const, reason: signal?.reason });
+      if (ended === "total") return end({ kind: "timeout" as const, total: true });
+    } else if (outcome.kind === "answered") {
+      const { status } = outcome;
+      if ((status >= 200 && status < 300) || !isRetryableStatus(status)) return end(outcome);
+      if (RETRY_AFTER_STATUSES.has(status)) {
+        wait = parseRetryAfter(outcome.retryAfter);
         // Waiting longer than allowed, or past the total bound, only delays the hand-off to the queue.
-        return wait > policy.maxRetryAfterMs || wait >= left ? false : undefined;
+        if (wait !== undefined && (wait > policy.maxRetryAfterMs || wait >= deadline - performance.now())) return end(outcome);
       }
-      if (isTimeoutError(error) || isNetworkError(error)) return undefined;
-      // Anything else came out of `fetch` itself (a runtime whose network error ky does not
-      // recognise, or a custom fetch): treat it as a network failure.
-      return true;
-    },
-  };
+    }
+    const last = outcome.kind === "aborted" ? ({ kind: "timeout", total: false } as const) : outcome;
+    if (attempts >= policy.attempts) return end(last);
+    wait ??= Math.random() * backoffDelay(policy, attempts);
+    const leftNow = deadline - performance.now();
+    if (wait >= leftNow) {
+      // The next attempt could not start within the bound: the bound ends the send.
+      await sleep(leftNow, signal);
+      if (signal?.aborted) return end({ kind: "aborted" as const, reason: signal.reason });
+      return end({ kind: "timeout" as const, total: true });
+    }
+    await sleep(wait, signal);
+  }
 }

@@ -60,7 +60,10 @@ describe("creatorsSynced(data) with any number of creators (v1.1)", () => {
     // Delivered, with some creators failed: synced true, PARTIAL_FAILURE names how many.
     expect(sent.success).toBe(true);
     expect(sent.syncStatus.synced).toBe(true);
-    expect(sent.syncStatus.error).toEqual({ code: "PARTIAL_FAILURE", message: expect.stringMatching(new RegExp(`^${failedHandles.length} of 250 creators were not synced \\(INVALID_STATE\\)`)) });
+    expect(sent.syncStatus.error).toEqual({
+      code: "PARTIAL_FAILURE",
+      message: expect.stringMatching(new RegExp(`^${failedHandles.length} of 250 creators were not synced \\(INVALID_STATE\\)`)),
+    });
   });
 
   it("a batch of at most 100 is one event; with no failed creator the error is null", async () => {
@@ -130,9 +133,12 @@ describe("a client's keys (v1.1)", () => {
     const sent = await client.campaignCreated(events.campaign_created.example.data);
     expect([sent.status, sent.syncStatus.error?.code]).toEqual([401, "UNAUTHORIZED"]);
     expect(sent.syncStatus.error?.message).toMatch(/verifies v1a, the request carries v1/);
-    expect(() => createWebhookHandler({ publicKeys: [pair.secretKey], handlers: { campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) } })).toThrow(
-      /publicKeys needs a v1a public key \(whpk_…\), but it was given a v1a secret key \(whsk_…\)/,
-    );
+    expect(() =>
+      createWebhookHandler({
+        publicKeys: [pair.secretKey],
+        handlers: { campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) },
+      }),
+    ).toThrow(/publicKeys needs a v1a public key \(whpk_…\), but it was given a v1a secret key \(whsk_…\)/);
   });
 
   it("refuses a client with no key, and a whpk_ given as secretKey naming both", () => {

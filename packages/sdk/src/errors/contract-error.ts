@@ -2,9 +2,9 @@ import { errorCodes, type ErrorCode, type Issue } from "@dttracker-dobbletap/con
 import { guardFor, WebhookKitError } from "./webhook-kit-error.js";
 
 /**
- * An answer with a contract error code. Throw it from a receiver handler to answer with that code
- * (`CAMPAIGN_NOT_FOUND` → 404, `INVALID_STATE` → 409, …); a sender reports the other side's error
- * answer as one (`source: "remote"`).
+ * What a receiver handler throws to answer with a contract error code (`CAMPAIGN_NOT_FOUND` → 404,
+ * `INVALID_STATE` → 409, …). A sender never reports one: the other side's error answer is a
+ * {@link RemoteError}.
  *
  * @example
  * ```ts
@@ -18,23 +18,18 @@ import { guardFor, WebhookKitError } from "./webhook-kit-error.js";
  * ```
  */
 export class ContractError extends WebhookKitError {
+  override readonly name = "ContractError" as const;
   declare readonly code: ErrorCode;
-  /** The HTTP status of the code in the contract's table (or the status actually received). */
+  /** The HTTP status the receiver answers with: the code's status in the contract's table, unless given. */
   readonly status: number;
+  /** Each problem with its dotted path, sent in the error answer (`VALIDATION_FAILED`). */
   readonly issues: Issue[] | undefined;
-  readonly source: "local" | "remote";
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { issues?: Issue[]; status?: number; source?: "local" | "remote"; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { issues?: Issue[]; status?: number; cause?: unknown } = {}) {
     super(code, message, { cause: options.cause });
-    this.name = "ContractError";
     // A code outside the table (a JavaScript caller's typo) must not look up `constructor` or `__proto__`.
     this.status = options.status ?? (Object.hasOwn(errorCodes, code) ? errorCodes[code].status : 500);
     this.issues = options.issues;
-    this.source = options.source ?? "local";
   }
 }
 
@@ -43,7 +38,7 @@ export class ContractError extends WebhookKitError {
  *
  * @example
  * ```ts
- * if (isContractError(sent.failure) && sent.failure.code === "CAMPAIGN_NOT_FOUND") await dobbletap.campaignCreated(campaign);
+ * if (isContractError(error)) console.info("a handler answered", error.code, error.status);
  * ```
  */
 export const isContractError = guardFor<ContractError>("ContractError");

@@ -20,11 +20,12 @@ export type SignatureFailure =
  * ```
  */
 export class SignatureError extends WebhookKitError {
+  override readonly name = "SignatureError" as const;
+  declare readonly code: "UNAUTHORIZED";
   readonly reason: SignatureFailure;
 
   constructor(reason: SignatureFailure, message: string) {
     super("UNAUTHORIZED", message);
-    this.name = "SignatureError";
     this.reason = reason;
   }
 }

@@ -10,11 +10,11 @@ import { guardFor, WebhookKitError } from "./webhook-kit-error.js";
  * ```
  */
 export class TransportError extends WebhookKitError {
+  override readonly name = "TransportError" as const;
   declare readonly code: "NETWORK_ERROR" | "TIMEOUT";
 
   constructor(code: "NETWORK_ERROR" | "TIMEOUT", message: string, options?: { cause?: unknown }) {
     super(code, message, options);
-    this.name = "TransportError";
   }
 }
 
@@ -23,7 +23,7 @@ export class TransportError extends WebhookKitError {
  *
  * @example
  * ```ts
- * if (isTransportError(error) && error.code === "TIMEOUT") { … }
+ * if (isTransportError(error) && error.code === "TIMEOUT") console.warn("no answer in time; a resend with the same id is safe");
  * ```
  */
 export const isTransportError = guardFor<TransportError>("TransportError");

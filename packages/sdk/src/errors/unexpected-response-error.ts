@@ -10,11 +10,12 @@ import { guardFor, WebhookKitError } from "./webhook-kit-error.js";
  * ```
  */
 export class UnexpectedResponseError extends WebhookKitError {
+  override readonly name = "UnexpectedResponseError" as const;
+  declare readonly code: "UNEXPECTED_RESPONSE";
   readonly status: number;
 
   constructor(status: number, message: string) {
     super("UNEXPECTED_RESPONSE", message);
-    this.name = "UnexpectedResponseError";
     this.status = status;
   }
 }

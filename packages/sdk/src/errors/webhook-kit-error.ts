@@ -1,15 +1,17 @@
 /**
- * Codes a sender reports that are not the receiver's contract codes: what went wrong on the way,
- * or (`PARTIAL_FAILURE`, with `synced: true`) that a delivered creator batch failed some creators.
+ * Codes a sender reports for a failed send that are not the receiver's contract codes: what went
+ * wrong on the way (`TransportError`), an answer that broke the contract (`InvalidAnswerError`),
+ * an answer with no contract body (`UnexpectedResponseError`). `PARTIAL_FAILURE` is not among them:
+ * it is no failure (see `SyncStatus`).
  */
-export type DeliveryErrorCode = "NETWORK_ERROR" | "TIMEOUT" | "INVALID_ANSWER" | "UNEXPECTED_RESPONSE" | "PARTIAL_FAILURE";
+export type DeliveryErrorCode = "NETWORK_ERROR" | "TIMEOUT" | "INVALID_ANSWER" | "UNEXPECTED_RESPONSE";
 
 // Symbol.for, so the guards work across realms and duplicated copies of the package.
 const brand = Symbol.for("@dttracker-dobbletap/sdk/error");
 
 /**
  * The base of every error the SDK throws or reports. Check kinds with the type guards
- * (`isContractViolationError`, …) rather than `instanceof`, which fails across package copies.
+ * (`isRemoteError`, `isTransportError`, …) rather than `instanceof`, which fails across package copies.
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ export function isWebhookKitError(error: unknown): error is WebhookKitError {
   return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[brand] === true;
 }
 
-/** @internal Builds a guard for one subclass by its `name`, realm-safe. */
-export function guardFor<T extends WebhookKitError>(name: string): (error: unknown) => error is T {
+/** @internal Builds a guard for one subclass by its literal `name`, realm-safe. */
+export function guardFor<T extends WebhookKitError>(name: T["name"]): (error: unknown) => error is T {
   return (error: unknown): error is T => isWebhookKitError(error) && error.name === name;
 }

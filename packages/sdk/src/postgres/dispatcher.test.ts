@@ -7,7 +7,7 @@
  * a lease that expires is reclaimed; hooks never carry a secret.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SendResult } from "../client/create-client.js";
+import type { SendResult } from "../client/types.js";
 import { createDispatcher, type DispatcherHooks, type DispatcherOptions } from "./dispatcher.js";
 import { migrate } from "./migrate.js";
 import { createOutbox, type Outbox } from "./outbox.js";

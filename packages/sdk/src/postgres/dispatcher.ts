@@ -1,8 +1,8 @@
 import { endpoints, events, eventsAt, type EventName, type Party } from "@dttracker-dobbletap/contracts";
-import type { DobbletapClient, DttrackerClient, SendResult } from "../client/create-client.js";
-import { notify } from "../client/deliver.js";
+import { notify } from "../client/notify.js";
+import type { DobbletapClient, DttrackerClient, SendResult } from "../client/types.js";
 import { isRetryableFailure } from "../client/retry.js";
-import { isContractViolationError } from "../errors/contract-violation-error.js";
+import { isRequestValidationError } from "../errors/request-validation-error.js";
 import { asDatabase } from "./adapters.js";
 import type { Database, Queryable } from "./database.js";
 import { nextDelayMs } from "./schedule.js";
@@ -346,10 +346,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
 
     const status = sent?.status ?? null;
-    const code = sent?.syncStatus.error?.code ?? (isContractViolationError(thrown) ? "VALIDATION_FAILED" : "INTERNAL");
+    const code = sent?.syncStatus.error?.code ?? (isRequestValidationError(thrown) ? "VALIDATION_FAILED" : "INTERNAL");
     const message =
       sent?.syncStatus.error?.message ??
-      (isContractViolationError(thrown)
+      (isRequestValidationError(thrown)
         ? `The stored data no longer passes the contract: ${thrown.message}`
         : `The client threw ${thrown instanceof Error ? thrown.name : typeof thrown} instead of resolving; retried on schedule.`);
     const failed = { status, code, message, result: undefined, duplicate: undefined } as const;
@@ -395,7 +395,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         return retry(nextDelayMs(tries, { random }), true, tx);
       });
     }
-    if (thrown !== undefined ? !isContractViolationError(thrown) : isRetryableFailure(sent?.failure)) {
+    if (thrown !== undefined ? !isRequestValidationError(thrown) : isRetryableFailure(sent?.failure)) {
       return retry(nextDelayMs(tries, { random, retryAfterMs: sent?.retryAfterMs }), false);
     }
     return dead(`${message} Not retried (contract v1.1: a 4xx is final); fix the cause, then outbox.replay it.`);

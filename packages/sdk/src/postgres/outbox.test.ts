@@ -5,7 +5,7 @@
  * before anything is written, with each issue named.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isContractViolationError } from "../errors/contract-violation-error.js";
+import { isRequestValidationError } from "../errors/request-validation-error.js";
 import { isDatabaseError } from "./database-error.js";
 import { createDispatcher } from "./dispatcher.js";
 import { migrate } from "./migrate.js";
@@ -69,18 +69,18 @@ describe.each(drivers)("createOutbox on %s", (driver) => {
     expect(seen).toEqual([expect.objectContaining({ status: 200, event: "campaign_created" })]);
   });
 
-  it("outbox.enqueue of non-contract data throws a ContractViolationError listing each issue, and writes nothing", async () => {
+  it("outbox.enqueue of non-contract data throws a RequestValidationError listing each issue, and writes nothing", async () => {
     const bad = { offer: { ...newOffer(crypto.randomUUID()).offer, amount: { currency: "NGN", amountMinor: 750.5 }, creatorId: "nope" } };
     const error = await t.db
       .transaction((tx) => outbox.enqueue(tx, "offer_sent", bad as never))
       .catch((e: unknown) => e);
-    expect(isContractViolationError(error)).toBe(true);
+    expect(isRequestValidationError(error)).toBe(true);
     const paths = (error as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort();
     expect(paths).toEqual(["data.offer.amount.amountMinor", "data.offer.creatorId"]);
     expect(await outbox.list({ state: "pending" })).toEqual([]);
   });
 
-  it("outbox.enqueue's ContractViolationError does not roll back by itself: the caller's transaction decides", async () => {
+  it("outbox.enqueue's RequestValidationError does not roll back by itself: the caller's transaction decides", async () => {
     const good = newCampaign("kept despite a bad sibling");
     const { eventId } = await t.db.transaction(async (tx) => {
       const kept = await outbox.enqueue(tx, "campaign_created", good);
@@ -101,7 +101,7 @@ describe.each(drivers)("createOutbox on %s", (driver) => {
     const error = await t.db
       .transaction((tx) => outbox.enqueue(tx, "campaign_created", newCampaign("other"), { id }))
       .catch((e: unknown) => e);
-    expect(isContractViolationError(error) && error.issues[0]?.path).toBe("id");
+    expect(isRequestValidationError(error) && error.issues[0]?.path).toBe("id");
     await dispatcher().runOnce();
   });
 

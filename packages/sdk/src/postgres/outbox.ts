@@ -10,7 +10,7 @@ import {
   type EventName,
   type Party,
 } from "@dttracker-dobbletap/contracts";
-import { ContractViolationError } from "../errors/contract-violation-error.js";
+import { RequestValidationError } from "../errors/request-validation-error.js";
 import { asDatabase } from "./adapters.js";
 import { DatabaseError } from "./database-error.js";
 import type { Database, Queryable } from "./database.js";
@@ -157,7 +157,7 @@ export interface OutboxEventStatus extends OutboxEventSummary {
 export interface Outbox {
   /**
    * Validates `data` against the contract and inserts the event in `tx`, the caller's transaction:
-   * it is delivered only if that transaction commits. A `ContractViolationError` (each issue
+   * it is delivered only if that transaction commits. A `RequestValidationError` (each issue
    * listed) is thrown before anything is written; it rolls nothing back by itself, your
    * transaction decides.
    */
@@ -172,8 +172,8 @@ export interface Outbox {
 
 const STATES: readonly OutboxState[] = ["pending", "delivering", "delivered", "dead"];
 
-function violation(message: string, path: string, issue: string): ContractViolationError {
-  return new ContractViolationError(message, [{ path, message: issue }], "request");
+function violation(message: string, path: string, issue: string): RequestValidationError {
+  return new RequestValidationError(message, [{ path, message: issue }]);
 }
 
 function occurredAtOf(value: string | Date | undefined, now: number): string {
@@ -276,7 +276,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const clock = now();
     const occurredAt = occurredAtOf(enqueueOptions.occurredAt, clock);
     const checked = parseEventData(event, data);
-    if (!checked.success) throw new ContractViolationError(checked.error.message, checked.error.issues ?? [], "request");
+    if (!checked.success) throw new RequestValidationError(checked.error.message, checked.error.issues ?? []);
     const parsed = checked.data as EventData<E>;
     const campaignId = campaignIdOf(event, parsed) ?? null;
     const orderingKey = enqueueOptions.orderingKey === undefined ? campaignId : enqueueOptions.orderingKey;

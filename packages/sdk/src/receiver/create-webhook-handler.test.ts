@@ -13,7 +13,7 @@ import {
 } from "@dttracker-dobbletap/contracts";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ContractError, isContractViolationError } from "../errors/index.js";
+import { ContractError, isInvalidAnswerError } from "../errors/index.js";
 import { createSigner, generateSecret } from "../signing/index.js";
 import {
   createWebhookHandler,
@@ -725,7 +725,7 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     const handle = receiver({ offer_sent: offerSent }, { onError });
     await expectError(await handle(await signed(offerBody())), "INTERNAL");
     const [error] = onError.mock.calls[0]!;
-    expect(isContractViolationError(error)).toBe(true);
+    expect(isInvalidAnswerError(error)).toBe(true);
     expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort()).toEqual(["result.id", "result.status"]);
     // Not remembered: the retry runs the (fixed) handler again.
     await expectError(await handle(await signed(offerBody())), "INTERNAL");

@@ -14,7 +14,7 @@ import {
   type Issue,
 } from "@dttracker-dobbletap/contracts";
 import { createScrubber } from "../client/redact.js";
-import { ContractViolationError, isSignatureError } from "../errors/index.js";
+import { InvalidAnswerError, isSignatureError } from "../errors/index.js";
 import { headerOf } from "../signing/headers.js";
 import { createVerifier, type HeadersLike, type WebhookVerifier } from "../signing/index.js";
 import { decodePublicKey, decodeV1Secret } from "../signing/keys.js";
@@ -472,12 +472,11 @@ async function run(
     // Never a 200 for something that was not done: a result that names no record is a receiver bug.
     report(
       state,
-      new ContractViolationError(
+      new InvalidAnswerError(
         `The ${name} handler returned a result that breaks the contract: ${checked.issues
           .map((issue) => `${issue.path}: ${issue.message}`)
           .join("; ")}`,
         checked.issues,
-        "answer",
       ),
       { event: name, id },
     );

@@ -12,7 +12,7 @@ import { contractVersion, ErrorAnswer, events, type EventName } from "@dttracker
 import { contractInteractions, matchersFor, type ContractInteraction } from "@dttracker-dobbletap/contracts/pact";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createClient, createSigner, generateSecret, isContractViolationError } from "../../src/index.js";
+import { createClient, createSigner, generateSecret, isRequestValidationError } from "../../src/index.js";
 
 const pactDir = fileURLToPath(new URL("../../../../pacts", import.meta.url));
 const secret = generateSecret();
@@ -68,7 +68,7 @@ async function sendAsBrokenSender(interaction: ContractInteraction, baseUrl: str
     send(event: EventName, data: unknown, options: { id: string }): Promise<unknown>;
   };
   const refused = await client.send(interaction.event, body.data, { id: body.id }).catch((error: unknown) => error);
-  expect(isContractViolationError(refused)).toBe(true);
+  expect(isRequestValidationError(refused)).toBe(true);
 
   const raw = JSON.stringify(body);
   const response = await fetch(`${baseUrl}${interaction.path}`, {

@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDobbletapClient, generateSecret, type SendResult } from "../../src/index.js";
-import { sampleResults } from "../../src/client/test-server.js";
+import { sampleResults } from "../support/test-server.js";
 import { head, startRawServer, webhookId, type RawServer } from "../support/raw-server.js";
 
 // Per attempt: long enough that a clean answer on a loaded 2-core CI box is never cut (150 ms was

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { Money, currencyCodes, type EventResult } from "@dttracker-dobbletap/contracts";
 import { describe, expect, it } from "vitest";
-import { createDobbletapClient, createWebhookHandler, generateSecret, isContractViolationError, createSigner } from "../../src/index.js";
+import { createDobbletapClient, createWebhookHandler, generateSecret, isRequestValidationError, createSigner } from "../../src/index.js";
 import { eventData, money } from "./arbitraries.js";
 import { resultFor } from "./handlers.js";
 
@@ -55,7 +55,7 @@ describe("a non-integer amount through the SDK (property)", () => {
   const secret = generateSecret();
   const offers = eventData.offer_sent;
 
-  it("dobbletap.offerSent(...) rejects it with a ContractViolationError before any request", async () => {
+  it("dobbletap.offerSent(...) rejects it with a RequestValidationError before any request", async () => {
     let requests = 0;
     const client = createDobbletapClient({
       baseUrl: "http://receiver.invalid",
@@ -72,7 +72,7 @@ describe("a non-integer amount through the SDK (property)", () => {
           () => undefined,
           (caught: unknown) => caught,
         );
-        expect(isContractViolationError(error)).toBe(true);
+        expect(isRequestValidationError(error)).toBe(true);
         expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toContain("data.offer.amount.amountMinor");
       }),
       { numRuns: 100 },

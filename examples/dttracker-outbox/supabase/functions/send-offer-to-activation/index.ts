@@ -34,8 +34,8 @@ Deno.serve(async (request) => {
     return Response.json({ offerEventId: sent.offerEventId, syncStatus: sent.syncStatus, balanceMinor: sent.balanceMinor }, { status: 202 });
   } catch (error) {
     if (error instanceof InsufficientBalanceError) return Response.json({ error: error.message }, { status: 402 });
-    // A ContractViolationError lists each issue; nothing was written.
-    if (error instanceof Error && error.name === "ContractViolationError") return Response.json({ error: error.message }, { status: 422 });
+    // A RequestValidationError lists each issue; nothing was written.
+    if (error instanceof Error && error.name === "RequestValidationError") return Response.json({ error: error.message }, { status: 422 });
     throw error;
   }
 });

@@ -20,10 +20,7 @@ export interface Received {
 }
 
 /** A scripted answer: JSON (objects), text, or a way to fail. */
-export type Reply =
-  | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
-  | "hang"
-  | "destroy";
+export type Reply = { status: number; json?: unknown; text?: string; headers?: Record<string, string> } | "hang" | "destroy";
 
 export type Script = (request: Received, index: number) => Reply | Promise<Reply>;
 
