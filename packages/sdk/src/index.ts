@@ -38,7 +38,12 @@ export {
 } from "./errors/index.js";
 export {
   createWebhookHandler,
+  createWebhookReceiver,
   duplicateResult,
+  HandlerTimeoutError,
+  InvalidHandlerResultError,
+  type Delivery,
+  type DeliveryAnswer,
   type DuplicateResult,
   type EventHandler,
   type HandlerContext,
@@ -51,6 +56,7 @@ export {
   type WebhookHandler,
   type WebhookHandlerOptions,
   type WebhookHandlers,
+  type WebhookReceiver,
 } from "./receiver/create-webhook-handler.js";
 export {
   createProviderStates,
@@ -73,11 +79,13 @@ export {
   createVerifier,
   generateKeyPair,
   generateSecret,
+  type CryptoOptions,
   type HeadersLike,
   type KeyPair,
   type HmacBackend,
   type SignedHeaders,
   type VerifiedDelivery,
+  type VerifyOptions,
   type WebhookSigner,
   type WebhookVerifier,
 } from "./signing/index.js";

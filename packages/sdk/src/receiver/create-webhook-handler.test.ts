@@ -6,18 +6,21 @@ import {
   errorCodes,
   eventNames,
   events,
+  eventsAt,
   MAX_BODY_BYTES,
+  type EndpointId,
   type ErrorCode,
   type EventName,
   type EventResult,
 } from "@dttracker-dobbletap/contracts";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ContractError, isContractViolationError } from "../errors/index.js";
+import { ContractError } from "../errors/index.js";
 import { createSigner, generateSecret } from "../signing/index.js";
 import {
   createWebhookHandler,
   duplicateResult,
+  InvalidHandlerResultError,
   type RequestOutcome,
   type WebhookHandlerOptions,
   type WebhookHandlers,
@@ -73,12 +76,26 @@ function offerWithId(id: string): string {
   return JSON.stringify({ ...example("offer_sent"), id });
 }
 
-function receiver<E extends EventName>(
-  handlers: WebhookHandlers<E>,
-  options: Partial<WebhookHandlerOptions<E>> = {},
+/**
+ * A receiver for the endpoint of the handlers given; its other events get handlers that succeed
+ * (`endpoint` requires exactly that endpoint's handlers).
+ */
+function receiver(
+  handlers: Partial<WebhookHandlers<EventName>>,
+  options: Partial<Omit<WebhookHandlerOptions<EndpointId>, "handlers">> = {},
 ) {
-  return createWebhookHandler<E>({ secrets: secret, now: () => nowMs, onError: () => {}, ...options, handlers });
+  const first = Object.keys(handlers)[0] as EventName;
+  const endpoint = options.endpoint ?? events[first].endpoint;
+  const all = Object.fromEntries(eventsAt(endpoint).map((name) => [name, handlers[name] ?? (() => results[name])]));
+  return createWebhookHandler({ secrets: secret, now: () => nowMs, onError: () => {}, ...options, endpoint, handlers: all as never });
 }
+
+/** Succeeding handlers for dobbletap.webhooks' events other than offer_sent. */
+const otherDobbletapHandlers = {
+  campaign_created: () => results.campaign_created,
+  activation_updated: () => results.activation_updated,
+  activation_cancelled: () => results.activation_cancelled,
+};
 
 const dobbletap = () =>
   receiver({
@@ -138,7 +155,22 @@ describe("createWebhookHandler(...) success", () => {
     expect(status).toBe(200);
     expect(body).toEqual({ success: true, eventId: events.offer_sent.example.id, result: results.offer_sent });
     expect(offerSent).toHaveBeenCalledTimes(1);
-    expect(offerSent).toHaveBeenCalledWith(events.offer_sent.example, { request, deliveryId: events.offer_sent.example.id });
+    expect(offerSent).toHaveBeenCalledWith(events.offer_sent.example, expect.objectContaining({ deliveryId: events.offer_sent.example.id }));
+  });
+
+  it("createWebhookHandler(...) gives handlers context.request: the request's method, URL, headers and signal, with the verified bytes as its body", async () => {
+    const seen: Array<{ method: string; url: string; signature: string | null; body: string; aborted: boolean }> = [];
+    const handle = receiver({
+      offer_sent: async (_event, { request }) => {
+        seen.push({ method: request.method, url: request.url, signature: request.headers.get("webhook-signature"), body: await request.text(), aborted: request.signal.aborted });
+        return results.offer_sent;
+      },
+    });
+    const controller = new AbortController();
+    const request = await signed(offerBody());
+    const sent = new Request(request, { signal: controller.signal });
+    expect((await handle(sent)).status).toBe(200);
+    expect(seen).toEqual([{ method: "POST", url: URL_, signature: request.headers.get("webhook-signature"), body: offerBody(), aborted: false }]);
   });
 
   it.each(eventNames)("createWebhookHandler({ handlers: { %s } }) accepts the contract's example", async (name) => {
@@ -350,7 +382,8 @@ describe("createWebhookHandler(...) refuses, in the contract's order", () => {
 describe("createWebhookHandler({ endpoint })", () => {
   it("throws at creation, naming what is missing, when the handlers do not cover the endpoint's events", () => {
     const create = () =>
-      createWebhookHandler({ secrets: secret, endpoint: "dttracker.webhooks", handlers: { offer_accepted: () => results.offer_accepted } });
+      // A JavaScript caller, or one that casts: the types refuse this (create-webhook-handler.test-d.ts).
+      createWebhookHandler({ secrets: secret, endpoint: "dttracker.webhooks", handlers: { offer_accepted: () => results.offer_accepted } as never });
     expect(create).toThrow(TypeError);
     expect(create).toThrow("The dttracker.webhooks endpoint takes exactly offer_accepted, offer_declined. Missing handlers: offer_declined.");
   });
@@ -360,9 +393,15 @@ describe("createWebhookHandler({ endpoint })", () => {
       createWebhookHandler({
         secrets: secret,
         endpoint: "dttracker.creator-sync",
-        handlers: { creators_synced: () => results.creators_synced, offer_sent: () => results.offer_sent },
+        handlers: { creators_synced: () => results.creators_synced, offer_sent: () => results.offer_sent } as never,
       });
     expect(create).toThrow("Not events of this endpoint: offer_sent.");
+  });
+
+  it("throws at creation without an endpoint, naming the endpoints", () => {
+    const create = () => createWebhookHandler({ secrets: secret, handlers: { offer_accepted: () => results.offer_accepted } } as never);
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow("createWebhookHandler needs endpoint, the contract endpoint it serves (one of dobbletap.webhooks, dttracker.creator-sync, dttracker.webhooks)");
   });
 
   it("serves an endpoint whose events all have handlers", async () => {
@@ -599,7 +638,9 @@ describe("createWebhookHandler(...) idempotency", () => {
       now: () => nowMs,
       dedupStore: store,
       transactional: true,
+      endpoint: "dobbletap.webhooks",
       handlers: {
+        ...otherDobbletapHandlers,
         offer_sent: (_event, context) => {
           seen = context.tx;
           if (fail) throw new Error("boom");
@@ -628,7 +669,8 @@ describe("createWebhookHandler(...) idempotency", () => {
       now: () => nowMs,
       dedupStore: store,
       transactional: true,
-      handlers: { offer_sent: () => results.offer_sent },
+      endpoint: "dobbletap.webhooks",
+      handlers: { ...otherDobbletapHandlers, offer_sent: () => results.offer_sent },
       onError: () => {},
     });
     await expectError(await handle(await signed(offerBody())), "INTERNAL");
@@ -693,7 +735,9 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     const handle = createWebhookHandler({
       secrets: secret,
       now: () => nowMs,
+      endpoint: "dobbletap.webhooks",
       handlers: {
+        ...otherDobbletapHandlers,
         offer_sent: () => {
           throw new TypeError("connect ECONNREFUSED postgres://app:pw@db.internal:5432/prod");
         },
@@ -734,11 +778,29 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     const handle = receiver({ offer_sent: offerSent }, { onError });
     await expectError(await handle(await signed(offerBody())), "INTERNAL");
     const [error] = onError.mock.calls[0]!;
-    expect(isContractViolationError(error)).toBe(true);
-    expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort()).toEqual(["result.id", "result.status"]);
+    expect(error).toBeInstanceOf(InvalidHandlerResultError);
+    expect((error as InvalidHandlerResultError).event).toBe("offer_sent");
+    expect((error as InvalidHandlerResultError).issues.map((issue) => issue.path).sort()).toEqual(["result.id", "result.status"]);
     // Not remembered: the retry runs the (fixed) handler again.
     await expectError(await handle(await signed(offerBody())), "INTERNAL");
     expect(offerSent).toHaveBeenCalledTimes(2);
+  });
+
+  it("createWebhookHandler(...)'s default log names each field of a result that breaks the contract and what it expected", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const handle = createWebhookHandler({
+      secrets: secret,
+      now: () => nowMs,
+      endpoint: "dobbletap.webhooks",
+      handlers: { ...otherDobbletapHandlers, offer_sent: () => ({ type: "offer", id: offer.id, status: "accepted" }) as never },
+    });
+    await expectError(await handle(await signed(offerBody())), "INTERNAL");
+    expect(log).toHaveBeenCalledTimes(1);
+    const line = String(log.mock.calls[0]![0]);
+    expect(line).toContain(`offer_sent ${events.offer_sent.example.id} failed with 500 INTERNAL (InvalidHandlerResultError)`);
+    // The field, and what the contract expected there.
+    expect(line).toMatch(/result\.status: .*"offered"/);
+    expect(line).not.toContain("\n");
   });
 
   it("createWebhookHandler(...) answers 500 for a handler that returns nothing", async () => {
@@ -832,8 +894,12 @@ describe("createWebhookHandler({ bearer })", () => {
 
 describe("createWebhookHandler(...) creation", () => {
   it("createWebhookHandler(...) throws at creation for an unknown event, no handlers or a malformed secret", () => {
-    expect(() => receiver({ offer_snet: () => results.offer_sent } as never)).toThrow(/handlers.offer_snet is not an event/);
-    expect(() => receiver({} as never)).toThrow(/at least one event handler/);
+    const endpoint = "dobbletap.webhooks";
+    const typo = { ...otherDobbletapHandlers, offer_sent: () => results.offer_sent, offer_snet: () => results.offer_sent };
+    expect(() => createWebhookHandler({ endpoint, secrets: secret, handlers: typo as never })).toThrow(/handlers.offer_snet is not an event/);
+    expect(() => createWebhookHandler({ endpoint, secrets: secret, handlers: {} as never })).toThrow(
+      /Missing handlers: /,
+    );
     const broken = "whsec_short";
     expect(() => receiver({ offer_sent: () => results.offer_sent }, { secrets: broken })).toThrow(/whsec_ followed by base64/);
     expect(() => receiver({ offer_sent: () => results.offer_sent }, { secrets: broken })).not.toThrow(/whsec_short/);
@@ -882,14 +948,16 @@ describe("no secret leaks", () => {
     }
     const outputs: string[] = [];
     const handlers = {
+      ...otherDobbletapHandlers,
       offer_sent: () => {
         throw new Error("unexpected");
       },
     };
+    const endpoint = "dobbletap.webhooks";
     const handles = [
-      createWebhookHandler({ secrets, handlers, now: () => nowMs, bearer: { token } }),
-      createWebhookHandler({ secrets, handlers, now: () => nowMs, bearer: { token, mode: "bearer-only" } }),
-      createWebhookHandler({ secrets, handlers: { offer_sent: () => ({}) as never }, now: () => nowMs }),
+      createWebhookHandler({ endpoint, secrets, handlers, now: () => nowMs, bearer: { token } }),
+      createWebhookHandler({ endpoint, secrets, handlers, now: () => nowMs, bearer: { token, mode: "bearer-only" } }),
+      createWebhookHandler({ endpoint, secrets, handlers: { ...otherDobbletapHandlers, offer_sent: () => ({}) as never }, now: () => nowMs }),
     ];
     const auth = { authorization: `Bearer ${token}` };
     const requests = async () => [
@@ -901,7 +969,7 @@ describe("no secret leaks", () => {
       new Request(URL_, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: offerBody() }),
     ];
     for (const handle of handles) for (const request of await requests()) outputs.push(await (await handle(request)).text());
-    expect(() => createWebhookHandler({ secrets: "whsec_AAAA", handlers })).toThrow();
+    expect(() => createWebhookHandler({ endpoint, secrets: "whsec_AAAA", handlers })).toThrow();
 
     const haystack = [...outputs, ...lines].join("\n");
     expect(outputs.length).toBe(18);

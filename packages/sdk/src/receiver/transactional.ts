@@ -1,4 +1,4 @@
-import type { EventEnvelope, EventName } from "@dttracker-dobbletap/contracts";
+import type { EndpointId, EventEnvelope, EventName, EventsAt } from "@dttracker-dobbletap/contracts";
 import type { DedupStore } from "./dedup-store.js";
 import type { HandlerContext, HandlerResult, WebhookHandlerOptions } from "./types.js";
 
@@ -54,6 +54,7 @@ export type TransactionalWebhookHandlers<E extends EventName, Tx> = { [K in E]: 
  * @example
  * ```ts
  * const handle = createWebhookHandler({
+ *   endpoint: "dobbletap.webhooks",
  *   secrets,
  *   dedupStore: postgresDedupStore({ db }),
  *   transactional: true,
@@ -61,9 +62,9 @@ export type TransactionalWebhookHandlers<E extends EventName, Tx> = { [K in E]: 
  * });
  * ```
  */
-export interface TransactionalWebhookHandlerOptions<E extends EventName, Tx>
-  extends Omit<WebhookHandlerOptions<E>, "handlers" | "dedupStore" | "transactional"> {
+export interface TransactionalWebhookHandlerOptions<P extends EndpointId, Tx>
+  extends Omit<WebhookHandlerOptions<P>, "handlers" | "dedupStore" | "transactional"> {
   transactional: true;
   dedupStore: DedupStore<Tx> & { readonly transactional: true };
-  handlers: TransactionalWebhookHandlers<E, Tx>;
+  handlers: TransactionalWebhookHandlers<EventsAt<P>, Tx>;
 }

@@ -8,6 +8,7 @@ import { Money, currencyCodes } from "@dttracker-dobbletap/contracts";
 import { describe, expect, it } from "vitest";
 import { createDobbletapClient, createWebhookHandler, generateSecret, isContractViolationError, createSigner } from "../../src/index.js";
 import { eventData, money } from "./arbitraries.js";
+import { endpointFor } from "../support/endpoint-handlers.js";
 
 const nonInteger = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((value) => !Number.isInteger(value)),
@@ -83,12 +84,12 @@ describe("a non-integer amount through the SDK (property)", () => {
     let handled = 0;
     const handle = createWebhookHandler({
       secrets: secret,
-      handlers: {
+      ...endpointFor({
         offer_sent: (event) => {
           handled++;
           return { type: "offer", id: event.data.offer.id, status: "offered" };
         },
-      },
+      }),
     });
     const signer = createSigner(secret);
     // JSON cannot carry NaN or infinities (they become null); every finite non-integer can.
