@@ -5,6 +5,7 @@ import {
   createWebhookHandler,
   duplicateResult,
   generateSecret,
+  readCappedBody,
   type RequestOutcome,
   type WebhookHandler,
   type WebhookSigner,
@@ -13,7 +14,6 @@ import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
 import type { PostgresDedupStore, Queryable } from "@dttracker-dobbletap/sdk/postgres";
-import { readUpTo } from "./read-up-to.js";
 
 /** One webhook route the mock serves. */
 export interface WebhookRoute {
@@ -122,15 +122,21 @@ function resigning(handle: WebhookHandler, signer: WebhookSigner, foreignOnce: (
     if (request.method !== "POST") return handle(request);
     const declared = request.headers.get("content-length");
     if (declared !== null && Number(declared) > MAX_BODY_BYTES) return handle(request);
-    const read = await readUpTo(request, MAX_BODY_BYTES + 1);
-    const bytes = read.complete ? read.bytes : undefined;
-    if (bytes === undefined) return handle(new Request(request.url, { method: "POST", headers: request.headers, body: "" }));
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await readCappedBody(request.body, MAX_BODY_BYTES);
+    } catch {
+      // Cut off mid-body: nothing to sign; the receiver refuses what is left.
+      return handle(new Request(request.url, { method: "POST", headers: request.headers, body: "" }));
+    }
+    // Past the contract's limit: handed on too large, so the receiver answers its 413.
+    bytes ??= new Uint8Array(MAX_BODY_BYTES + 1);
     const id = request.headers.get("webhook-id") ?? idOf(bytes) ?? crypto.randomUUID();
     // "Signed with another secret" (a provider state) must still be refused as a verifying receiver would.
     const headers = new Headers(request.headers);
     const signed = await (foreignOnce() ? createSigner(generateSecret()) : signer).headers(id, bytes);
     for (const [name, value] of Object.entries(signed)) headers.set(name, value);
-    return handle(new Request(request.url, { method: "POST", headers, body: bytes }));
+    return handle(new Request(request.url, { method: "POST", headers, body: bytes as Uint8Array<ArrayBuffer> }));
   };
 }
 

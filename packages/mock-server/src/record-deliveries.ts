@@ -1,7 +1,6 @@
 import { MAX_BODY_BYTES } from "@dttracker-dobbletap/contracts";
-import type { WebhookHandler } from "@dttracker-dobbletap/sdk";
+import { readCappedBody, type WebhookHandler } from "@dttracker-dobbletap/sdk";
 import { loggedBody, loggedHeaders, type ReceivedEvent, type SignatureCheck } from "./log.js";
-import { readUpTo } from "./read-up-to.js";
 
 const utf8 = new TextDecoder();
 
@@ -25,15 +24,24 @@ export function recordDeliveries(
     const started = performance.now();
     const declared = Number(request.headers.get("content-length") ?? "0");
     // Do not read what the receiver refuses unread.
-    const bytes = request.method !== "POST" || declared > MAX_BODY_BYTES ? undefined : (await readUpTo(request, MAX_BODY_BYTES + 1)).bytes;
+    const bytes = request.method !== "POST" || declared > MAX_BODY_BYTES ? undefined : await readForLog(request);
     const forwarded =
       bytes === undefined ? request : new Request(request.url, { method: request.method, headers: request.headers, body: bytes });
     const response = await handle(forwarded);
     const answer = await response.clone().text();
-    const text = bytes === undefined ? "" : utf8.decode(bytes);
+    const text = bytes === undefined || bytes.byteLength > MAX_BODY_BYTES ? "" : utf8.decode(bytes);
     record(entryFor(path, request, text, response.status, answer, options.verify, performance.now() - started));
     return response;
   };
+}
+
+/**
+ * The body to log and hand on, read with the SDK's cap: a body past the contract's limit is handed
+ * on as one that is (the receiver answers 413) and logged empty; one cut off mid-way, as empty.
+ */
+async function readForLog(request: Request): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = await readCappedBody(request.body, MAX_BODY_BYTES).catch(() => new Uint8Array(0));
+  return (bytes ?? new Uint8Array(MAX_BODY_BYTES + 1)) as Uint8Array<ArrayBuffer>;
 }
 
 function entryFor(path: string, request: Request, text: string, status: number, answer: string, verify: boolean, ms: number): ReceivedEvent {

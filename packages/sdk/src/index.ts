@@ -68,6 +68,7 @@ export {
   type ProviderStatesRoute,
 } from "./provider-states/create-provider-states.js";
 export type { Claim, ClaimOptions, DedupLease, DedupStore, StoredAnswer } from "./receiver/dedup-store.js";
+export { readCappedBody } from "./receiver/read-body.js";
 export {
   createMemoryDedupStore,
   MEMORY_DEDUP_MAX_ENTRIES,

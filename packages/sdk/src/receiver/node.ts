@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
+import { CappedBytes } from "./read-body.js";
 import type { WebhookReceiver } from "./receiver.js";
 import type { WebhookHandler } from "./types.js";
 
@@ -52,7 +53,14 @@ export function toNodeListener(target: WebhookReceiver | WebhookHandler): NodeLi
 
 /** Any Web handler, through Hono's node bridge (which leaves the global Request and Response alone). */
 function bridge(handle: WebhookHandler): NodeListener {
-  const listener = getRequestListener(handle, {
+  const answer = async (request: Request, { incoming, outgoing }: { incoming: IncomingMessage; outgoing: ServerResponse }) => {
+    const response = await handle(request);
+    // Answered before the body was read through (413): close rather than keep an unread upload on
+    // the connection, so the client reads the answer instead of a reset.
+    if (!incoming.complete) outgoing.setHeader("connection", "close");
+    return response;
+  };
+  const listener = getRequestListener(answer as Parameters<typeof getRequestListener>[0], {
     overrideGlobalObjects: false,
     // A Host-less HTTP/1.0 request still gets an answer, as before the bridge.
     hostname: "localhost",
@@ -86,24 +94,22 @@ async function serve(receiver: WebhookReceiver, req: IncomingMessage, res: Serve
 }
 
 /**
- * Reads a node request body into one buffer, giving up (resolving `undefined`) as soon as it grows
- * past `limit`; rejects when the client disconnects mid-body.
+ * Reads a node request body with the SDK's one cap ({@link CappedBytes}), giving up (resolving
+ * `undefined`) as soon as it grows past `limit`, and pausing the socket rather than destroying it so
+ * the 413 can still be written; rejects when the client disconnects mid-body.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const capped = new CappedBytes(limit);
     const onData = (chunk: Buffer) => {
-      total += chunk.byteLength;
-      if (total > limit) {
-        stop();
-        req.pause();
-        resolve(undefined);
-      } else chunks.push(chunk);
+      if (capped.add(chunk)) return;
+      stop();
+      req.pause();
+      resolve(undefined);
     };
     const onEnd = () => {
       stop();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+      resolve(capped.bytes());
     };
     const onClose = () => {
       stop();
