@@ -26,6 +26,7 @@ import {
   type WebhookHandlers,
 } from "./create-webhook-handler.js";
 import type { Claim, DedupStore, StoredAnswer } from "./dedup-store.js";
+import { legacyDigestOf } from "./digest.js";
 import { createMemoryDedupStore } from "./memory-dedup-store.js";
 
 const nowMs = Date.UTC(2026, 1, 8, 10, 15);
@@ -541,7 +542,7 @@ describe("createWebhookHandler(...) idempotency", () => {
     expect(seen.get(events.offer_sent.example.id)).toEqual({
       event: "offer_sent",
       body: { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent },
-      digest: expect.any(String),
+      digest: expect.stringMatching(/^sha256:[A-Za-z0-9_-]{43}$/),
     });
     expect((await answer(await handle(await signed(offerBody())))).body.duplicate).toBe(true);
     fail = true;
@@ -555,6 +556,23 @@ describe("createWebhookHandler(...) idempotency", () => {
     );
     await expectError(await broken(await signed(offerBody())), "INTERNAL");
     expect(onError).toHaveBeenCalledTimes(1);
+  });
+
+  it("createWebhookHandler({ dedupStore }) replays an answer stored by an earlier release (its digest format) for the same data, and 409s other data", async () => {
+    const stored = (data: unknown): StoredAnswer => ({
+      event: "offer_sent",
+      body: { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent },
+      digest: legacyDigestOf(data),
+    });
+    const remembered = (answer: StoredAnswer): DedupStore => ({ transactional: false, claim: async () => ({ status: "done", answer }) });
+    const offerSent = vi.fn(() => results.offer_sent);
+    const same = receiver({ offer_sent: offerSent }, { dedupStore: remembered(stored(example("offer_sent").data)) });
+    const replayed = await answer(await same(await signed(offerBody())));
+    expect(replayed).toEqual({ status: 200, body: { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent, duplicate: true } });
+    const changed = { ...example("offer_sent").data, offer: { ...offer, amount: { ...offer.amount, amountMinor: 1 } } };
+    const reused = receiver({ offer_sent: offerSent }, { dedupStore: remembered(stored(changed)) });
+    await expectError(await reused(await signed(offerBody())), "INVALID_STATE");
+    expect(offerSent).not.toHaveBeenCalled();
   });
 
   it("createWebhookHandler({ dedupStore }) refuses a v0 get/set store: it cannot stop concurrent copies", () => {

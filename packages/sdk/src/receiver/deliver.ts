@@ -1,7 +1,7 @@
 import { parseSuccessAnswer, type EventEnvelope, type EventName } from "@dttracker-dobbletap/contracts";
 import { about, busy, failure, internal, success, type Answer } from "./answers.js";
 import type { CheckedDelivery } from "./checks.js";
-import type { DedupLease, StoredAnswer } from "./dedup-store.js";
+import type { Claim, DedupLease, StoredAnswer } from "./dedup-store.js";
 import { digestMatches, digestOf } from "./digest.js";
 import { isDuplicateResult, type DuplicateResult } from "./duplicate-result.js";
 import { handlerRefusal } from "./handler-fault.js";
@@ -48,47 +48,63 @@ class Context implements HandlerContext {
 
 /**
  * Claim the id, run the handler (bounded in time), check what it returned, then remember the answer
- * (complete) or give the id up (release). A copy that finds the id done replays its answer.
+ * (complete) or give the id up (release). A copy that finds the id done replays its answer. Only
+ * the store's and the handler's own promises are waited on: the rest runs synchronously.
  */
-export async function deliver(state: ReceiverState, request: Delivery["request"], { event, bytes }: CheckedDelivery): Promise<Answer> {
-  const { id, event: name } = event;
-  let claim;
-  try {
-    claim = await state.store.claim(id, state.once.claim);
-  } catch (error) {
+export function deliver(state: ReceiverState, request: Delivery["request"], checked: CheckedDelivery): Promise<Answer> {
+  const { id, event: name } = checked.event;
+  const failed = (error: unknown) => {
     report(state.onError, error, { event: name, id });
     return internal(name, id);
+  };
+  let claiming: Promise<Claim<unknown>>;
+  try {
+    claiming = Promise.resolve(state.store.claim(id, state.once.claim));
+  } catch (error) {
+    return Promise.resolve(failed(error));
   }
+  return claiming.then((claim) => claimed(state, request, checked, claim), failed);
+}
+
+function claimed(state: ReceiverState, request: Delivery["request"], { event, bytes }: CheckedDelivery, claim: Claim<unknown>): Answer | Promise<Answer> {
+  const { id, event: name } = event;
   if (claim.status === "done") {
     const digest = digestOf(event.data);
-    return replay(claim.answer, event, typeof digest === "string" ? digest : await digest);
+    return typeof digest === "string" ? replay(claim.answer, event, digest) : digest.then((current) => replay(claim.answer, event, current));
   }
   if (claim.status === "busy") return busy(name, id, state.once.retryAfter);
   const lease = claim.lease;
-  const outcome = await run(state, new Context(id, request, bytes, state.once.transactional ? lease.tx : undefined), event);
+  const outcome = run(state, new Context(id, request, bytes, state.once.transactional ? lease.tx : undefined), event);
+  return outcome instanceof Promise ? outcome.then((ran) => settle(state, event, lease, ran)) : settle(state, event, lease, outcome);
+}
+
+/** Remembers a success (complete) or gives the id up (release), then answers. */
+function settle(state: ReceiverState, event: EventEnvelope, lease: DedupLease<unknown>, outcome: RunOutcome): Promise<Answer> {
+  const { id, event: name } = event;
+  const reported = (error: unknown) => report(state.onError, error, { event: name, id });
   if (outcome.stored === undefined) {
     if (outcome.timedOut) {
       // The handler may still be inside a query; the store rolls back behind it, never waited on here.
-      void lease.release().catch((error: unknown) => report(state.onError, error, { event: name, id }));
-    } else {
-      try {
-        await lease.release();
-      } catch (error) {
-        report(state.onError, error, { event: name, id });
-      }
+      void lease.release().catch(reported);
+      return Promise.resolve(outcome.answer);
     }
-    return outcome.answer;
+    return lease.release().then(
+      () => outcome.answer,
+      (error: unknown) => (reported(error), outcome.answer),
+    );
   }
-  try {
-    const digest = digestOf(event.data);
-    await lease.complete({ event: name, body: outcome.stored, digest: typeof digest === "string" ? digest : await digest });
-  } catch (error) {
-    report(state.onError, error, { event: name, id });
-    // Transactional: the commit failed, so the handler's writes are gone too; never a 200 for that.
-    // Otherwise the work is done and the answer is true; only a later retry would repeat it.
-    if (state.once.transactional) return internal(name, id);
-  }
-  return outcome.answer;
+  const stored = outcome.stored;
+  const complete = (digest: string) => lease.complete({ event: name, body: stored, digest });
+  const digest = digestOf(event.data);
+  return (typeof digest === "string" ? complete(digest) : digest.then(complete)).then(
+    () => outcome.answer,
+    (error: unknown) => {
+      reported(error);
+      // Transactional: the commit failed, so the handler's writes are gone too; never a 200 for that.
+      // Otherwise the work is done and the answer is true; only a later retry would repeat it.
+      return state.once.transactional ? internal(name, id) : outcome.answer;
+    },
+  );
 }
 
 /** The first answer again, unless the id is reused for another event or other data (409). */
@@ -111,32 +127,52 @@ function replay(stored: StoredAnswer, event: EventEnvelope, digest: string): Ans
   return success({ ...stored.body, duplicate: true }, stored.body.result, true, name, id);
 }
 
-/** The handler under the time bound, and the check of what it returned; `stored` only for a success. */
-async function run(
-  state: ReceiverState,
-  context: Context,
-  event: EventEnvelope,
-): Promise<{ answer: Answer; stored?: StoredAnswer["body"]; timedOut?: boolean }> {
-  const { id, event: name } = event;
+/** What running the handler came to; `stored` only for a success. */
+interface RunOutcome {
+  answer: Answer;
+  stored?: StoredAnswer["body"];
+  timedOut?: boolean;
+}
+
+/**
+ * The handler under the time bound, and the check of what it returned. Synchronous for a handler
+ * that returns a value: it has finished already, so there is no timer to race it against.
+ */
+function run(state: ReceiverState, context: Context, event: EventEnvelope): RunOutcome | Promise<RunOutcome> {
   let returned: unknown;
   try {
-    returned = state.handlers[name]!(event, context);
-    // A synchronous handler has finished already: no timer to race it against.
-    if (isThenable(returned)) returned = await withinTime(Promise.resolve(returned), state.once.handlerTimeoutMs);
+    returned = state.handlers[event.event]!(event, context);
+    if (isThenable(returned)) {
+      return withinTime(Promise.resolve(returned), state.once.handlerTimeoutMs).then(
+        (settled) => judge(state, event, settled),
+        (error: unknown) => refused(state, event, error),
+      );
+    }
   } catch (error) {
-    // The status comes from the contract's table, never from the error: a rethrown remote error
-    // carries the other side's status, and a 200 must never carry a failure.
-    // A code that is not the contract's is the handler's bug: a 500, like any other throw.
-    const refusal = handlerRefusal(error, state.scrub);
-    if (refusal) return { answer: about(failure(refusal.code, refusal.message, refusal.issues), name, id) };
-    report(state.onError, error, { event: name, id });
-    return { answer: internal(name, id) };
+    return refused(state, event, error);
   }
+  return judge(state, event, returned);
+}
+
+/**
+ * What a handler threw. The status comes from the contract's table, never from the error: a
+ * rethrown remote error carries the other side's status, and a 200 must never carry a failure. A
+ * code that is not the contract's is the handler's bug: a 500, like any other throw.
+ */
+function refused(state: ReceiverState, { id, event: name }: EventEnvelope, error: unknown): RunOutcome {
+  const refusal = handlerRefusal(error, state.scrub);
+  if (refusal) return { answer: about(failure(refusal.code, refusal.message, refusal.issues), name, id) };
+  report(state.onError, error, { event: name, id });
+  return { answer: internal(name, id) };
+}
+
+/** Checks what the handler returned against the event's success answer. */
+function judge(state: ReceiverState, event: EventEnvelope, returned: unknown): RunOutcome {
+  const { id, event: name } = event;
   if (returned === TIMED_OUT) {
     report(state.onError, new HandlerTimeoutError(name, state.once.handlerTimeoutMs), { event: name, id });
     return { answer: internal(name, id), timedOut: true };
   }
-
   const duplicate = isDuplicateResult(returned);
   const result = duplicate ? (returned as DuplicateResult<unknown>).result : returned;
   const checked = parseSuccessAnswer(

@@ -28,9 +28,13 @@ const encoder = new TextEncoder();
 
 /** The current digest of `data`: synchronous where node:crypto has `hash`, else through Web Crypto. */
 export function digestOf(data: unknown): string | Promise<string> {
-  const text = JSON.stringify(data);
-  if (nodeHash !== undefined) return SHA256 + nodeHash("sha256", text, "base64url");
-  return crypto.subtle.digest("SHA-256", encoder.encode(text)).then((hash) => SHA256 + toBase64Url(new Uint8Array(hash)));
+  return nodeHash !== undefined ? SHA256 + nodeHash("sha256", JSON.stringify(data), "base64url") : webDigestOf(data);
+}
+
+/** The same digest through Web Crypto (Deno, edge runtimes without node:crypto's `hash`). */
+export async function webDigestOf(data: unknown): Promise<string> {
+  const hash = await crypto.subtle.digest("SHA-256", encoder.encode(JSON.stringify(data)));
+  return SHA256 + toBase64Url(new Uint8Array(hash));
 }
 
 /** Whether a stored digest, of this release or an earlier one, is the digest of `data`. */

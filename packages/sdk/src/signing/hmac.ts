@@ -27,8 +27,10 @@ function loadNodeCrypto(): NodeCrypto | undefined {
 const nodeCrypto = loadNodeCrypto();
 
 function nodeKey(crypto: NodeCrypto, secret: Uint8Array): HmacKey {
+  // A KeyObject made once: createHmac then skips importing the raw secret on every call.
+  const key = crypto.createSecretKey(secret);
   return {
-    sign: (prefix, body) => crypto.createHmac("sha256", secret).update(prefix).update(body).digest(),
+    sign: (prefix, body) => crypto.createHmac("sha256", key).update(prefix).update(body).digest(),
   };
 }
 
