@@ -8,7 +8,7 @@ import type { EventName, SuccessAnswer } from "@dttracker-dobbletap/contracts";
  * ```ts
  * const stored: StoredAnswer = {
  *   event: "offer_sent",
- *   digest: "2x4kq1b9d0f",
+ *   digest: "sha256:q2bJ1v8ZtCwq3m7Jg0m4P5rS9xYk1HnL2aVbC3dE4fG",
  *   body: { success: true, eventId: envelope.id, result: { type: "offer", id: offerId, status: "offered" } },
  * };
  * ```
@@ -20,7 +20,9 @@ export interface StoredAnswer {
   body: SuccessAnswer<EventName>;
   /**
    * A fingerprint of the event's data: the same id with other data is refused (409 `INVALID_STATE`)
-   * rather than answered as a duplicate.
+   * rather than answered as a duplicate. Versioned, the same on every runtime: `sha256:<base64url>`
+   * (SHA-256 of the validated data's JSON); a digest without a prefix was written by releases ≤ 0.1
+   * and is still compared as such. Stores keep it as opaque text.
    */
   digest: string;
 }
@@ -103,7 +105,7 @@ export type Claim<Tx = undefined> =
  *
  * @example
  * ```ts
- * const handle = createWebhookHandler({ secrets, handlers, dedupStore: postgresDedupStore({ db }), transactional: true });
+ * const handle = createWebhookHandler({ endpoint: "dobbletap.webhooks", secrets, handlers, dedupStore: postgresDedupStore({ db }), transactional: true });
  * ```
  */
 export interface DedupStore<Tx = undefined> {

@@ -54,11 +54,17 @@ export type TransactionalWebhookHandlers<E extends EventName, Tx> = { [K in E]: 
  * @example
  * ```ts
  * const handle = createWebhookHandler({
- *   endpoint: "dobbletap.webhooks",
+ *   endpoint: "dttracker.creator-sync",
  *   secrets,
  *   dedupStore: postgresDedupStore({ db }),
  *   transactional: true,
- *   handlers: { offer_sent: async ({ data }, { tx }) => { await tx.query("…", [data.offer.id]); return { type: "offer", id: data.offer.id, status: "offered" }; } },
+ *   handlers: {
+ *     creators_synced: async ({ data }, { tx }) => {
+ *       const synced = [];
+ *       for (const creator of data.creators) synced.push({ dobbletapId: creator.dobbletapId, dttrackerId: await upsertCreator(tx, creator) });
+ *       return { synced, failed: [] };
+ *     },
+ *   },
  * });
  * ```
  */

@@ -103,7 +103,7 @@ export interface KeyPair {
  * ```ts
  * const { secretKey, publicKey } = await generateKeyPair();
  * // secretKey → the sender's secret manager (createDobbletapClient({ secretKey })),
- * // publicKey → the receiver's configuration (createWebhookHandler({ publicKeys: [publicKey] })).
+ * // publicKey → the receiver's configuration (createWebhookHandler({ endpoint, publicKeys: [publicKey], handlers })).
  * ```
  */
 export async function generateKeyPair(): Promise<KeyPair> {
