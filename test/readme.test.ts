@@ -1,8 +1,10 @@
 /**
- * The README is part of the product: a snippet that does not run is a bug. Every code block in it
- * runs here. The TypeScript blocks run from the packed tarballs of the three packages, installed
- * with plain npm into a scratch project outside the workspace (as an integrator installs them), under
- * Node ESM, Node CJS and Deno, against mock servers. The shell blocks run in that project too.
+ * The README is part of the product: a snippet that does not run is a bug, and so is one that does
+ * not compile. Every code block in it runs here. The TypeScript blocks, from the packed tarballs of
+ * the three packages installed with plain npm into a scratch project outside the workspace (as an
+ * integrator installs them), type-check with `tsc --strict` and with `deno check`, as written, and
+ * run under Node ESM, Node CJS and Deno against mock servers (running strips the types, so only the
+ * checks catch a block that runs but does not compile). The shell blocks run in that project too.
  * Needs the packages built (`pnpm test` builds first).
  */
 import { execFile, execFileSync, spawn } from "node:child_process";
@@ -21,7 +23,13 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL("../", import.meta.url));
 const deno = join(root, "packages/sdk/node_modules/.bin/deno");
 const packages = ["contracts", "sdk", "mock-server"];
-const pinnedPnpm = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { packageManager: string }).packageManager;
+const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  packageManager: string;
+  devDependencies: Record<string, string>;
+};
+const pinnedPnpm = rootManifest.packageManager;
+// The scratch project type-checks with the workspace's TypeScript and Node types.
+const typeTools = ["typescript", "@types/node"].map((name) => `${name}@${rootManifest.devDependencies[name]}`);
 
 /** Fenced blocks of the README, with their language. */
 function codeBlocks(markdown: string): Array<{ lang: string; code: string }> {
@@ -77,14 +85,26 @@ beforeAll(async () => {
   // Pact is an optional peer of the contracts package: the verify command needs it installed.
   execFileSync(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files.map((file) => `./tarballs/${file}`), "@pact-foundation/pact@17.1.2", "@electric-sql/pglite@0.5.17"],
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      ...files.map((file) => `./tarballs/${file}`),
+      "@pact-foundation/pact@17.1.2",
+      "@electric-sql/pglite@0.5.17",
+      ...typeTools,
+    ],
     { cwd: scratch, stdio: "pipe" },
   );
 
   const secret = generateSecret();
   const dobbletap = await startMockServer({ as: "dobbletap", port: 0, secret, log: () => {} });
   const dttracker = await startMockServer({ as: "dttracker", port: 0, secret, log: () => {} });
-  closers.push(() => dobbletap.close(), () => dttracker.close());
+  closers.push(
+    () => dobbletap.close(),
+    () => dttracker.close(),
+  );
   env = {
     ...process.env,
     WEBHOOK_SECRET: secret,
@@ -109,12 +129,66 @@ function expectOutput(code: string, stdout: string) {
     expect(stdout).toMatch(/offer \{[^}]*status: ['"]offered['"]/);
   }
   if (code.includes("createWebhookHandler(")) expect(stdout).toMatch(/^probe 200 \{"success":true/m);
-  if (code.includes("createDttrackerClient(")) expect(stdout).toMatch(/creators \{[^]*synced: \[/);
+  if (code.includes("createDttrackerClient(")) expect(stdout).toMatch(/creators \{[\s\S]*synced: \[/);
   if (code.includes("createOutbox(")) {
     expect(stdout).toMatch(/enqueued \{[^}]*retryQueued: true/);
     expect(stdout).toMatch(/^outbox delivered \{.*"type":"offer".*"status":"offered"\}$/m);
   }
 }
+
+/** A block as the type-checkers see it: an ES module of the scratch project, as written. */
+const checkedFile = (name: string) => join(scratch, `${name}.mts`);
+
+// Proves the checks can fail: the first block plus a line that runs (types are stripped) but does not compile.
+const mistyped = `${tsBlocks[0]?.code}\nexport const mistyped: number = published.syncStatus.synced;\n`;
+const checkedBlocks = [...tsBlocks.map((block, index) => [`block-${index + 1}`, block.code] as const), ["mistyped", mistyped] as const];
+
+/**
+ * `tsc --strict` once over every block (one program is much faster than one per block), as an
+ * integrator's ESM project would compile it against the installed packages; errors by file name.
+ */
+const tscErrors = lazy(async () => {
+  for (const [name, code] of checkedBlocks) writeFileSync(checkedFile(name), code);
+  const tsc = join(scratch, "node_modules/typescript/bin/tsc");
+  const args = ["--strict", "--noEmit", "--skipLibCheck", "--pretty", "false", "--module", "nodenext", "--target", "es2022", "--types", "node"];
+  const output = await run(process.execPath, [tsc, ...args, ...checkedBlocks.map(([name]) => checkedFile(name))], { cwd: scratch }).then(
+    ({ stdout }) => stdout,
+    (error: { stdout?: string; message: string }) => error.stdout || error.message,
+  );
+  const lines = output.split("\n").filter((line) => line.trim() !== "");
+  // A line that names no block (a bad option, a crash) counts against every block.
+  return (name: string) => lines.filter((line) => line.startsWith(`${name}.mts(`) || !/^[\w-]+\.mts\(/.test(line));
+});
+
+/** `deno check` of one block in the scratch project (its deno.json resolves from its node_modules). */
+async function denoCheck(name: string): Promise<string> {
+  await tscErrors(); // writes the files
+  return run(deno, ["check", checkedFile(name)], { cwd: scratch, env: { ...env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } }).then(
+    () => "",
+    (error: { stderr?: string; message: string }) => error.stderr || error.message,
+  );
+}
+
+describe("README TypeScript blocks type-check, as written, against the packed packages", () => {
+  it.each(checkedBlocks.filter(([name]) => name !== "mistyped"))("%s: tsc --strict", async (name) => {
+    expect((await tscErrors())(name)).toEqual([]);
+  });
+
+  it.each(checkedBlocks.filter(([name]) => name !== "mistyped"))(
+    "%s: deno check",
+    async (name) => {
+      expect(await denoCheck(name)).toBe("");
+    },
+    60_000,
+  );
+
+  it("the checks fail on a block that runs but does not compile (a boolean where a number is declared)", async () => {
+    expect((await tscErrors())("mistyped")).toEqual([
+      expect.stringMatching(/^mistyped\.mts\(\d+,\d+\): error TS2322: Type 'boolean' is not assignable to type 'number'\./),
+    ]);
+    expect(await denoCheck("mistyped")).toMatch(/TS2322 \[ERROR\]: Type 'boolean' is not assignable to type 'number'\.[\s\S]*mistyped\.mts/);
+  }, 60_000);
+});
 
 describe("README TypeScript blocks, from the packed tarballs", () => {
   it("has the blocks this test knows how to check", () => {
@@ -168,6 +242,12 @@ describe("README shell blocks", () => {
     120_000,
   );
 });
+
+/** Runs `make` once, on first use, and hands every caller the same promise. */
+function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
 
 /** A free loopback port (released before the command binds it). */
 function freePort(): Promise<number> {
@@ -283,10 +363,14 @@ describe("every other README's shell blocks, as written, from the repository", (
     expect(cases.map(([file]) => file)).toEqual(expect.arrayContaining(readmes));
   });
 
-  it.each(cases)("%s block %i", async (_file, _index, code) => {
-    const transcript = await runBlock(code, env);
-    expect(transcript).not.toMatch(/"success":false|✗/);
-  }, 180_000);
+  it.each(cases)(
+    "%s block %i",
+    async (_file, _index, code) => {
+      const transcript = await runBlock(code, env);
+      expect(transcript).not.toMatch(/"success":false|✗/);
+    },
+    180_000,
+  );
 
   it("the quick start's mock command starts the mock", async () => {
     const command = quickStart!.code.trim().split("\n")[0]!.split("&&")[1]!.split("#")[0]!.trim();

@@ -124,16 +124,17 @@ export function createHandlers(): TransactionalWebhookHandlers<
     },
 
     offer_sent: async ({ data: { offer } }, { tx }) => {
-      const known = (await tx.query<{ content: unknown; status: "offered" | "accepted" | "declined" | "cancelled" }>(
-        "SELECT content, status FROM creator_campaigns WHERE offer_id = $1",
+      const known = (await tx.query<{ content: unknown }>(
+        "SELECT content FROM creator_campaigns WHERE offer_id = $1",
         [offer.id],
       )).rows[0];
       if (known) {
         // The same offer under a new envelope id: identical → the existing record, else a conflict.
+        // Its result says `offered` whatever it became since: the contract's offer_sent result is always `offered`.
         if (!sameJson(json(known.content), offer)) {
           throw new ContractError("INVALID_STATE", `Offer ${offer.id} already exists with different content. Send a new offer id.`);
         }
-        return duplicateResult({ type: "offer" as const, id: offer.id, status: known.status });
+        return duplicateResult({ type: "offer" as const, id: offer.id, status: "offered" as const });
       }
       // The contract names the event's subject first: the campaign before the creator.
       const campaign = await findCampaign(tx, offer.campaignId);

@@ -11,6 +11,9 @@ const shared = {
 };
 
 export default defineConfig([
-  { ...shared, clean: true, entry: { index: "src/index.ts", openapi: "src/openapi.ts", pact: "src/pact/index.ts" } },
-  { ...shared, format: ["esm"], dts: false, entry: { "verify-cli": "src/pact/cli/index.ts" }, banner: { js: "#!/usr/bin/env node" } },
+  {
+    ...shared,
+    clean: true,
+    entry: { index: "src/index.ts", openapi: "src/openapi.ts", pact: "src/pact/index.ts", "verify-cli": "src/pact/cli/index.ts" },
+  },
 ]);

@@ -17,4 +17,6 @@ export default defineConfig([
   // ky is ESM-only: `require()` of it hands back a namespace the CJS interop mis-reads, so the
   // CJS build carries its own copy (about 4 KB gzip). ESM users share the installed ky.
   { ...shared, format: ["cjs"], noExternal: ["ky"] },
+  // The dttracker-dobbletap-verify bin (Node only; the CLI itself is the contracts package's).
+  { ...shared, entry: { "verify-cli": "src/verify-cli.ts" }, format: ["esm"], dts: false, platform: "node", banner: { js: "#!/usr/bin/env node" } },
 ]);

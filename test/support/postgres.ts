@@ -32,6 +32,13 @@ export async function createTestDatabase(prefix = "t"): Promise<{ url: string; d
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
       try {
+        // A pool's end() resolves before its sockets have said goodbye; FORCE would then kill those
+        // backends and the client would emit an unhandled FATAL. Give them a bounded moment to leave.
+        for (let tries = 0; tries < 100; tries++) {
+          const { rows } = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();

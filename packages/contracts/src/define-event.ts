@@ -55,6 +55,17 @@ export function recordResult<const T extends string, const S extends readonly [s
   });
 }
 
+/**
+ * The receiver's own ids in the examples' results: fixed and obviously examples, one per kind of
+ * record, so the events that answer with the same record (an offer sent, then accepted) agree.
+ */
+export const exampleRecordIds = {
+  campaign: "0c0ffee0-0000-4000-8000-000000000001",
+  offer: "0c0ffee0-0000-4000-8000-000000000002",
+  assignment: "0c0ffee0-0000-4000-8000-000000000003",
+  creator: "0c0ffee0-0000-4000-8000-000000000004",
+} as const;
+
 /** What one event module declares. */
 export interface EventSpec<N extends string, E extends EndpointId, D extends z.ZodType, R extends z.ZodType> {
   name: N;
@@ -70,6 +81,12 @@ export interface EventSpec<N extends string, E extends EndpointId, D extends z.Z
   relate?: (data: z.output<D>, result: z.output<R>) => Issue[];
   /** One realistic example of the whole envelope; it is a test fixture and the OpenAPI example. */
   example: { id: string; event: N; occurredAt: string; data: z.input<D> };
+  /**
+   * What a correct receiver answers in `result` for {@link EventSpec.example}: the one home of every
+   * per-event success result (the pacts, the SDK's and the mock's tests derive theirs from it). Its
+   * ids are obviously-example receiver ids; a test checks it against `result` and `relate`.
+   */
+  exampleResult: z.output<R>;
 }
 
 /** Builds an event's schemas from its spec. Every event module calls this once. */

@@ -1,9 +1,24 @@
-/** The two parties of the integration. */
-export type Party = "dttracker" | "dobbletap";
+/**
+ * The two parties of the integration: the name people and the pact files use, and the base path of
+ * its Supabase Edge Functions (what a receiver's base URL ends with; the endpoints' paths follow it).
+ *
+ * @example
+ * ```ts
+ * const base = `https://${projectRef}.supabase.co${parties.dobbletap.basePath}`; // …/functions/v1/make-server-8061e72e
+ * console.log(parties.dttracker.name); // "DTTracker"
+ * ```
+ */
+export const parties = {
+  dttracker: { name: "DTTracker", basePath: "/functions/v1" },
+  dobbletap: { name: "Dobbletap", basePath: "/functions/v1/make-server-8061e72e" },
+} as const satisfies Record<string, { name: string; basePath: `/${string}` }>;
+
+/** One party of the integration: `"dttracker"` or `"dobbletap"`. */
+export type Party = keyof typeof parties;
 
 /**
  * The three receiver endpoints. Paths are relative to the receiving party's base URL, which is
- * configuration (e.g. `https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e`).
+ * configuration (e.g. `https://<project-ref>.supabase.co` + {@link parties}`[receiver].basePath`).
  *
  * @example
  * ```ts

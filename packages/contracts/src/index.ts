@@ -9,7 +9,7 @@
  */
 export { Brand, Campaign, clearableFields } from "./campaign.js";
 export type { PascalCase } from "./define-event.js";
-export { endpoints, type EndpointId, type Party } from "./endpoints.js";
+export { endpoints, parties, type EndpointId, type Party } from "./endpoints.js";
 export {
   ErrorAnswer,
   ErrorCodeSchema,

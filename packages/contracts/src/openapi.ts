@@ -7,7 +7,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import * as z from "zod";
-import { endpoints, type EndpointId, type Party } from "./endpoints.js";
+import { endpoints, parties, type EndpointId, type Party } from "./endpoints.js";
 import { ErrorAnswer, errorCodeList, errorCodes, type ErrorCode } from "./errors.js";
 import { events, eventsAt, eventsTo, type EventName } from "./events/index.js";
 import { contractVersion } from "./version.js";
@@ -15,22 +15,20 @@ import { contractVersion } from "./version.js";
 /** An OpenAPI 3.1 document as zod-to-openapi produces it. */
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
 
-const parties = {
+const documents = {
   dobbletap: {
     title: "Dobbletap webhook receiver",
-    functionPath: "/functions/v1/make-server-8061e72e",
     description:
       "What Dobbletap's `make-server-8061e72e` Supabase function must accept from DTTracker. " +
       "Campaigns must arrive (`campaign_created`) before offers for them (`offer_sent`).",
   },
   dttracker: {
     title: "DTTracker webhook receivers",
-    functionPath: "/functions/v1",
     description:
       "What DTTracker's Supabase functions `creator-sync-from-dobbletap` and `dobbletap-webhooks` must accept " +
       "from Dobbletap.",
   },
-} as const satisfies Record<Party, { title: string; functionPath: string; description: string }>;
+} as const satisfies Record<Party, { title: string; description: string }>;
 
 const signedContent = '"{webhook-id}.{webhook-timestamp}.{raw body}"';
 const signingCommon =
@@ -174,7 +172,7 @@ function buildDocument(party: Party): OpenApiDocument {
     });
   }
 
-  const { title, functionPath, description } = parties[party];
+  const { title, description } = documents[party];
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
@@ -185,7 +183,7 @@ function buildDocument(party: Party): OpenApiDocument {
     },
     servers: [
       {
-        url: `https://{projectRef}.supabase.co${functionPath}`,
+        url: `https://{projectRef}.supabase.co${parties[party].basePath}`,
         description: "A Supabase project's Edge Functions; locally use the mock server or `supabase functions serve`.",
         variables: { projectRef: { default: "your-project-ref", description: "The Supabase project reference." } },
       },

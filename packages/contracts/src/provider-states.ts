@@ -1,7 +1,8 @@
 /**
  * The provider states the pacts use: what a provider must set up before an interaction is replayed
  * (Pact's provider-state change protocol posts `{ state, params, action: "setup" | "teardown" }`).
- * A real deployment's state-change endpoint and the mock server both implement these.
+ * A real deployment's state-change endpoint implements those its party's pact uses
+ * ({@link providerStatesOf}); the mock server implements all of them.
  *
  * @example
  * ```ts
@@ -27,6 +28,10 @@ export const providerStates = {
    * server's `--no-verify-signatures`) must answer the next delivery 401 as a verifying one would.
    */
   foreignSignature: "the request is signed with another secret",
+  /** params `{ campaignId }`: the campaign exists and is cancelled (takes no offers). No pact uses it; the mock server does. */
+  campaignCancelled: "a cancelled campaign exists",
+  /** params `{ creatorId }`: Dobbletap does not know this creator. No pact uses it; the mock server does. */
+  creatorMissing: "no creator exists",
 } as const;
 
 /** One provider state name. */

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { eventNames, isEventName } from "@dttracker-dobbletap/contracts";
+import { eventNames, isEventName, parties } from "@dttracker-dobbletap/contracts";
 import { createSigner, createVerifier } from "@dttracker-dobbletap/sdk";
 import { dataDirectory, devSecret } from "./dev-credentials.js";
 import { createLineWriter } from "./log.js";
@@ -148,7 +148,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     ),
   );
 
-  out(`Mock ${flags.as === "dobbletap" ? "Dobbletap" : "DTTracker"} listening on ${mock.origin}`);
+  out(`Mock ${parties[flags.as].name} listening on ${mock.origin}`);
   if (!flags.verifySignatures) {
     out("");
     out("!!! WARNING: --no-verify-signatures: UNSIGNED REQUESTS ARE ACCEPTED. Anyone who can reach this port can !!!");

@@ -1,3 +1,4 @@
+import { parties } from "@dttracker-dobbletap/contracts";
 import type { MockParty } from "./seed.js";
 
 /**
@@ -13,7 +14,7 @@ import type { MockParty } from "./seed.js";
  * ```
  */
 export function inspectorPage(as: MockParty): string {
-  const title = as === "dobbletap" ? "Mock Dobbletap" : "Mock DTTracker";
+  const title = `Mock ${parties[as].name}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} · inspector</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">

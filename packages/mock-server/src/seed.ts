@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { Brand, Campaign, Creator, Offer, Uuid, events, text, toIssues } from "@dttracker-dobbletap/contracts";
+import { Brand, Campaign, Creator, Offer, Uuid, events, text, toIssues, type Party } from "@dttracker-dobbletap/contracts";
 import type { MockSeed } from "./state.js";
 
-/** Which party the mock plays. */
-export type MockParty = "dobbletap" | "dttracker";
+/** Which party the mock plays: one of the contract's parties. */
+export type MockParty = Party;
 
 // The seed schema is built from the contract's own schemas (this package does not depend on zod
 // directly): a seeded record is exactly what the contract would have delivered, plus its status.

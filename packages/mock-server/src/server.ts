@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { errorAnswer, errorCodeList, statusOf, type ErrorCode } from "@dttracker-dobbletap/contracts";
+import { errorAnswer, errorCodeList, parties, statusOf, type ErrorCode } from "@dttracker-dobbletap/contracts";
 import { generateSecret, type RequestOutcome, type WebhookHandler } from "@dttracker-dobbletap/sdk";
 import { webhookServerOptions, type NodeListener, type ServerBounds } from "@dttracker-dobbletap/sdk/node";
 import { adminRoutes, createAdmin } from "./admin.js";
@@ -15,7 +15,7 @@ import type { MockPersistence } from "./persistence.js";
 import { MockState, type MockSeed } from "./state.js";
 
 /**
- * The default base path of each party's functions (Supabase's layout).
+ * The default base path of each party's functions (Supabase's layout): the contract's `parties[as].basePath`.
  *
  * @example
  * ```ts
@@ -23,8 +23,8 @@ import { MockState, type MockSeed } from "./state.js";
  * ```
  */
 export const defaultBase: Record<MockParty, string> = {
-  dobbletap: "/functions/v1/make-server-8061e72e",
-  dttracker: "/functions/v1",
+  dobbletap: parties.dobbletap.basePath,
+  dttracker: parties.dttracker.basePath,
 };
 
 /**

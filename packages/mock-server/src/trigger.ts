@@ -4,6 +4,7 @@ import {
   parseErrorAnswer,
   parseEventData,
   parseSuccessAnswer,
+  providerStates,
   statusOf,
   type EventName,
   type Issue,
@@ -241,7 +242,7 @@ const campaignFor = (campaignId: unknown): Prerequisite => ({
 });
 const offerFor = (data: { offerId?: unknown; campaignId?: unknown; creatorId?: unknown }): Prerequisite => ({
   kind: "state",
-  state: "an offer exists",
+  state: providerStates.offerExists,
   params: { offerId: str(data.offerId), campaignId: str(data.campaignId), creatorId: str(data.creatorId) },
 });
 
@@ -261,7 +262,7 @@ export const prerequisitesOf: { [E in EventName]: (data: any) => Prerequisite[] 
   activation_updated: (data) => [campaignFor(data?.campaignId)],
   activation_cancelled: (data) => [campaignFor(data?.campaignId)],
   offer_sent: (data) => [
-    { kind: "state", state: "a creator exists", params: { creatorId: str(data?.offer?.creatorId) } },
+    { kind: "state", state: providerStates.creatorExists, params: { creatorId: str(data?.offer?.creatorId) } },
     campaignFor(data?.offer?.campaignId),
   ],
   creators_synced: () => [],

@@ -128,7 +128,7 @@ describe("mock-server: the six production failures", () => {
   });
 
   it("#4 offer_sent before campaign_created → 404 CAMPAIGN_NOT_FOUND, not retried; the same id succeeds after the campaign", async () => {
-    await call(`${dobbletap.origin}/__mock/provider-states`, "POST", { state: "creator wickhed7 exists", action: "setup" });
+    await call(`${dobbletap.origin}/__mock/provider-states`, "POST", { state: "a creator exists", params: { handle: "wickhed7" }, action: "setup" });
     const client = createDobbletapClient({ baseUrl: dobbletapBase(), secret, retry: fast });
     const early = await client.send("offer_sent", { offer }, { id: events.offer_sent.example.id });
     expect(early).toMatchObject({ success: false, status: 404, attempts: 1 });
@@ -175,7 +175,7 @@ describe("mock-server: the six production failures", () => {
 describe("mock-server: admin API", () => {
   it("POST /__mock/provider-states sets up Pact states; an unknown state is a 400 naming the known ones", async () => {
     const states = `${dobbletap.origin}/__mock/provider-states`;
-    expect((await call(states, "POST", { state: "a cancelled campaign", action: "setup" })).body).toEqual({ campaignId: campaign.id });
+    expect((await call(states, "POST", { state: "a cancelled campaign exists", action: "setup" })).body).toEqual({ campaignId: campaign.id });
     await call(states, "POST", { state: "a creator exists", params: { creatorId: creator.dobbletapId, handle: creator.handle } });
     const onCancelled = await runCli(["trigger", "offer_sent", "--to", `${dobbletapBase()}/webhooks/dttracker`], env);
     expect(onCancelled.output).toContain("INVALID_STATE");

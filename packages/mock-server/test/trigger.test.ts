@@ -72,7 +72,7 @@ describe("trigger: ✓ and exit codes", () => {
     const run = await runCli(["--version"]);
     expect(run.output.trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.code).toBe(0);
-    const verify = await runCli(["--import", "tsx", join(root, "packages/contracts/src/pact/cli/index.ts"), "--version"], {}, root, true);
+    const verify = await runCli(["--import", "tsx", join(root, "packages/sdk/src/verify-cli.ts"), "--version"], {}, root, true);
     expect(verify.output.trim()).toBe(run.output.trim());
     expect(verify.code).toBe(0);
   });

@@ -84,7 +84,7 @@ describe("compat 1.0 → 1.1", () => {
 });
 
 describe("compat CLI", () => {
-  const cli = join(repo, "packages/contracts/src/pact/cli/index.ts");
+  const cli = join(repo, "packages/sdk/src/verify-cli.ts");
   const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", cli, "compat", ...args], { cwd: repo, encoding: "utf8", timeout: 60_000 });
 
   it("exits 1 with a JSON report for the 1.0 directory, and prints the rule and counterexample in text", async () => {

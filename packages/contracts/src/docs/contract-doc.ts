@@ -6,12 +6,12 @@
 import { dereferenceSides } from "../compat/load.js";
 import { currentSides, type JsonSchema } from "../compat/sides.js";
 import { clearableFields } from "../campaign.js";
-import { endpoints, type EndpointId } from "../endpoints.js";
+import { endpoints, parties, type EndpointId } from "../endpoints.js";
 import { errorCodeList, errorCodes, MAX_BODY_BYTES } from "../errors.js";
 import { MAX_CREATORS_PER_EVENT } from "../events/creators-synced.js";
 import { eventNames, events, eventsAt } from "../events/index.js";
 import { currencyCodes } from "../primitives.js";
-import { providerStates } from "../provider-states.js";
+import { providerStates, providerStatesOf, type ProviderStateKey } from "../provider-states.js";
 import { contractVersion } from "../version.js";
 import { wireRules } from "../wire-rules.js";
 
@@ -90,9 +90,9 @@ function fieldTable(node: Node, prefix: string): string {
 }
 
 function senderOf(endpoint: EndpointId): string {
-  return endpoints[endpoint].receiver === "dobbletap" ? "DTTracker" : "Dobbletap";
+  return parties[endpoints[endpoint].receiver === "dobbletap" ? "dttracker" : "dobbletap"].name;
 }
-const partyName = { dobbletap: "Dobbletap", dttracker: "DTTracker" } as const;
+const partyName = (party: keyof typeof parties) => parties[party].name;
 
 /**
  * The whole of `docs/contract.md`.
@@ -131,7 +131,7 @@ export async function renderContractDoc(): Promise<string> {
       "| endpoint | receiver | path | events |",
       "|---|---|---|---|",
       ...(Object.keys(endpoints) as EndpointId[]).map(
-        (id) => `| \`${id}\` | ${partyName[endpoints[id].receiver]} | \`POST ${endpoints[id].path}\` | ${eventsAt(id).map((name) => `[\`${name}\`](#${name})`).join(", ")} |`,
+        (id) => `| \`${id}\` | ${partyName(endpoints[id].receiver)} | \`POST ${endpoints[id].path}\` | ${eventsAt(id).map((name) => `[\`${name}\`](#${name})`).join(", ")} |`,
       ),
     ].join("\n"),
   );
@@ -181,7 +181,7 @@ export async function renderContractDoc(): Promise<string> {
     const success = sides.events[name]!.success.accepted as Node;
     push(
       `### \`${name}\``,
-      `**${senderOf(event.endpoint)} → ${partyName[endpoint.receiver]}**, \`POST ${endpoint.path}\`. ${event.summary}. ${event.description}`,
+      `**${senderOf(event.endpoint)} → ${partyName(endpoint.receiver)}**, \`POST ${endpoint.path}\`. ${event.summary}. ${event.description}`,
       fieldTable((accepted.properties as Record<string, Node>).data!, "data"),
       `The success answer's \`result\`:`,
       fieldTable((success.properties as Record<string, Node>).result!, "result"),
@@ -236,8 +236,14 @@ export async function renderContractDoc(): Promise<string> {
 
   push(
     "## Provider states (for contract tests)",
-    "A deployment's state-change endpoint sets these up before a pact interaction is replayed:",
-    Object.values(providerStates).map((state) => `- "${state}"`).join("\n"),
+    "A deployment's state-change endpoint sets these up before a pact interaction is replayed (each party's pact " +
+      "uses some of them, as a provider; the mock server implements all):",
+    (Object.keys(providerStates) as ProviderStateKey[])
+      .map((key) => {
+        const users = (["dobbletap", "dttracker"] as const).filter((party) => (providerStatesOf[party] as readonly string[]).includes(key));
+        return `- "${providerStates[key]}" (${users.length > 0 ? `${users.map((party) => `${parties[party].name}'s`).join(" and ")} ${users.length > 1 ? "pacts" : "pact"}` : "mock server only"})`;
+      })
+      .join("\n"),
   );
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { defineEvent, recordResult } from "../define-event.js";
+import { defineEvent, exampleRecordIds, recordResult } from "../define-event.js";
 import { text, Uuid } from "../primitives.js";
 
 /**
@@ -37,4 +37,5 @@ export const activationCancelled = defineEvent({
       reason: "Creator unavailable for the campaign dates",
     },
   },
+  exampleResult: { type: "assignment", id: exampleRecordIds.assignment, status: "cancelled" },
 });

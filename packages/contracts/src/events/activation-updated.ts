@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { campaignEditableShape, endsAfterStart } from "../campaign.js";
-import { defineEvent, recordResult } from "../define-event.js";
+import { defineEvent, exampleRecordIds, recordResult } from "../define-event.js";
 import { Uuid } from "../primitives.js";
 
 const editableFields = Object.keys(campaignEditableShape).join(", ");
@@ -54,4 +54,5 @@ export const activationUpdated = defineEvent({
       changes: { endsAt: "2026-03-20T00:00:00.000Z", budget: { currency: "NGN", amountMinor: 200000000 } },
     },
   },
+  exampleResult: { type: "campaign", id: exampleRecordIds.campaign, status: "active" },
 });

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { Campaign } from "../campaign.js";
-import { defineEvent, recordResult } from "../define-event.js";
+import { defineEvent, exampleRecordIds, recordResult } from "../define-event.js";
 
 /**
  * DTTracker → Dobbletap: a brand published an activation; Dobbletap creates the campaign.
@@ -37,4 +37,5 @@ export const campaignCreated = defineEvent({
       },
     },
   },
+  exampleResult: { type: "campaign", id: exampleRecordIds.campaign, status: "active" },
 });

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { defineEvent } from "../define-event.js";
+import { defineEvent, exampleRecordIds } from "../define-event.js";
 import { ErrorCodeSchema } from "../errors.js";
 import { IsoDateTime, Platform, text, Uuid } from "../primitives.js";
 
@@ -122,5 +122,9 @@ export const creatorsSynced = defineEvent({
         },
       ],
     },
+  },
+  exampleResult: {
+    synced: [{ dobbletapId: "29f99241-53d1-4f78-b9b0-2169f4a15a49", dttrackerId: exampleRecordIds.creator }],
+    failed: [],
   },
 });

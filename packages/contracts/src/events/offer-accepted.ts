@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { defineEvent, recordResult } from "../define-event.js";
+import { defineEvent, exampleRecordIds, recordResult } from "../define-event.js";
 import { Uuid } from "../primitives.js";
 
 /**
@@ -31,4 +31,5 @@ export const offerAccepted = defineEvent({
       creatorId: "29f99241-53d1-4f78-b9b0-2169f4a15a49",
     },
   },
+  exampleResult: { type: "offer", id: exampleRecordIds.offer, status: "accepted" },
 });

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { defineEvent, recordResult } from "../define-event.js";
+import { defineEvent, exampleRecordIds, recordResult } from "../define-event.js";
 import { text, Uuid } from "../primitives.js";
 
 /**
@@ -33,4 +33,5 @@ export const offerDeclined = defineEvent({
       reason: "Fully booked until March",
     },
   },
+  exampleResult: { type: "offer", id: exampleRecordIds.offer, status: "declined" },
 });

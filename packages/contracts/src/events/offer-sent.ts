@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { defineEvent, recordResult } from "../define-event.js";
+import { defineEvent, exampleRecordIds, recordResult } from "../define-event.js";
 import { IsoDateTime, Money, text, Uuid } from "../primitives.js";
 
 /**
@@ -58,4 +58,5 @@ export const offerSent = defineEvent({
       },
     },
   },
+  exampleResult: { type: "offer", id: exampleRecordIds.offer, status: "offered" },
 });

@@ -9,7 +9,7 @@ export { matchersFor } from "./matchers.js";
 export { preflight, type PreflightOptions } from "./preflight.js";
 export { renderJunit, renderTable } from "./render.js";
 export { buildReport, headline, type InteractionOutcome, type PactVerifierJson, type ReportContext, type VerificationReport } from "./report.js";
-export { createResigningFilter, signedHeaders, type ResignOptions } from "./resign.js";
+export { createResigningFilter, type ResignOptions, type SignedRequestHeaders, type SignRequest } from "./resign.js";
 export {
   runVerification,
   shippedPactDir,

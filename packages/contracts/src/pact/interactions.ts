@@ -1,4 +1,4 @@
-import { endpoints } from "../endpoints.js";
+import { endpoints, parties } from "../endpoints.js";
 import { MAX_CREATORS_PER_EVENT } from "../events/creators-synced.js";
 import { events, type EventName } from "../events/index.js";
 import { providerStates } from "../provider-states.js";
@@ -11,7 +11,7 @@ import { providerStates } from "../provider-states.js";
  * new PactV4({ consumer: participants.dttracker, provider: participants.dobbletap });
  * ```
  */
-export const participants = { dttracker: "DTTracker", dobbletap: "Dobbletap" } as const;
+export const participants = { dttracker: parties.dttracker.name, dobbletap: parties.dobbletap.name } as const;
 
 /** One interaction as written here; {@link contractInteractions} adds who sends and who answers. */
 interface InteractionSpec {
@@ -37,14 +37,6 @@ export interface ContractInteraction extends InteractionSpec {
   provider: string;
 }
 
-// Fixed, obviously-example ids for the records a provider answers with.
-const recordIds = {
-  campaign: "0c0ffee0-0000-4000-8000-000000000001",
-  offer: "0c0ffee0-0000-4000-8000-000000000002",
-  assignment: "0c0ffee0-0000-4000-8000-000000000003",
-  creator: "0c0ffee0-0000-4000-8000-000000000004",
-};
-
 const example = <E extends EventName>(event: E, id: string) => ({ ...structuredClone(events[event].example), id });
 
 // One fixed event id per interaction (deterministic, so the pact files stay stable).
@@ -59,7 +51,7 @@ const offerPendingState = {
   params: { offerId: offer.id, campaignId: offer.campaignId, creatorId: offer.creatorId },
 };
 
-function success(id: string, result: Record<string, unknown>, duplicate = false) {
+function success(id: string, result: unknown, duplicate = false) {
   const body: Record<string, unknown> = { success: true, eventId: id, result };
   if (duplicate) body.duplicate = true;
   return { status: 200, body };
@@ -75,46 +67,43 @@ const successes: Record<EventName, Omit<InteractionSpec, "event" | "path" | "bod
     id: eventId(1),
     description: "campaign_created for a new campaign",
     states: [{ name: providerStates.campaignMissing, params: { campaignId: campaign.id } }],
-    response: success(eventId(1), { type: "campaign", id: recordIds.campaign, status: "active" }),
+    response: success(eventId(1), events.campaign_created.exampleResult),
   },
   activation_updated: {
     id: eventId(2),
     description: "activation_updated for a synced campaign",
     states: [campaignState],
-    response: success(eventId(2), { type: "campaign", id: recordIds.campaign, status: "active" }),
+    response: success(eventId(2), events.activation_updated.exampleResult),
   },
   activation_cancelled: {
     id: eventId(3),
     description: "activation_cancelled for one creator of a synced campaign",
     states: [campaignState, creatorState],
-    response: success(eventId(3), { type: "assignment", id: recordIds.assignment, status: "cancelled" }),
+    response: success(eventId(3), events.activation_cancelled.exampleResult),
   },
   offer_sent: {
     id: eventId(4),
     description: "offer_sent to a known creator on a synced campaign",
     states: [campaignState, creatorState],
-    response: success(eventId(4), { type: "offer", id: recordIds.offer, status: "offered" }),
+    response: success(eventId(4), events.offer_sent.exampleResult),
   },
   creators_synced: {
     id: eventId(5),
     description: "creators_synced with a batch of creators",
     states: [],
-    response: success(eventId(5), {
-      synced: [{ dobbletapId: creator.dobbletapId, dttrackerId: recordIds.creator }],
-      failed: [],
-    }),
+    response: success(eventId(5), events.creators_synced.exampleResult),
   },
   offer_accepted: {
     id: eventId(6),
     description: "offer_accepted for an offer awaiting the creator's answer",
     states: [offerPendingState],
-    response: success(eventId(6), { type: "offer", id: recordIds.offer, status: "accepted" }),
+    response: success(eventId(6), events.offer_accepted.exampleResult),
   },
   offer_declined: {
     id: eventId(7),
     description: "offer_declined for an offer awaiting the creator's answer",
     states: [offerPendingState],
-    response: success(eventId(7), { type: "offer", id: recordIds.offer, status: "declined" }),
+    response: success(eventId(7), events.offer_declined.exampleResult),
   },
 };
 
@@ -136,7 +125,7 @@ function failures(): InteractionSpec[] {
       path: endpoints[events.offer_sent.endpoint].path,
       body: example("offer_sent", eventId(101)),
       contractValid: true,
-      response: success(eventId(101), { type: "offer", id: recordIds.offer, status: "offered" }, true),
+      response: success(eventId(101), events.offer_sent.exampleResult, true),
     },
     {
       id: eventId(102),

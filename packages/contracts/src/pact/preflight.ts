@@ -1,17 +1,19 @@
-import { signedHeaders } from "./resign.js";
+import type { SignRequest } from "./resign.js";
 
 /**
  * What {@link preflight} checks before Pact starts.
  *
  * @example
  * ```ts
- * const options: PreflightOptions = { baseUrl, statesUrl, secret, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 };
+ * const options: PreflightOptions = { baseUrl, statesUrl, secret, sign, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 };
  * ```
  */
 export interface PreflightOptions {
   baseUrl: string;
   statesUrl?: string;
   secret: string;
+  /** Signs the no-op state change: the SDK's signer (see {@link SignRequest}). */
+  sign: SignRequest;
   /** The environment variable the secret came from, for the messages. */
   secretEnv: string;
   timeoutMs: number;
@@ -25,7 +27,7 @@ export interface PreflightOptions {
  *
  * @example
  * ```ts
- * const problems = await preflight({ baseUrl, statesUrl, secret, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 });
+ * const problems = await preflight({ baseUrl, statesUrl, secret, sign, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 });
  * if (problems.length > 0) { console.error(problems.join("\n")); process.exit(2); }
  * ```
  */
@@ -37,7 +39,7 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
   if (typeof base === "string") problems.push(`--base-url ${options.baseUrl}: ${base}. Start the provider or fix --base-url.`);
   if (options.statesUrl && !keyProblem) {
     const body = JSON.stringify({ state: "", params: {}, action: "setup" });
-    const headers = { "content-type": "application/json", ...signedHeaders(options.secret, crypto.randomUUID(), body) };
+    const headers = { "content-type": "application/json", ...(await options.sign(options.secret, crypto.randomUUID(), body)) };
     const states = await reach(options.statesUrl, { method: "POST", headers, body }, options.timeoutMs);
     if (typeof states === "string") {
       problems.push(`--states-url ${options.statesUrl}: ${states}. Start the provider or fix --states-url.`);

@@ -5,7 +5,7 @@ import type { Party } from "../endpoints.js";
 import { providerStates } from "../provider-states.js";
 import { participants } from "./interactions.js";
 import { buildReport, headline, type PactVerifierJson, type VerificationReport } from "./report.js";
-import { createResigningFilter, signedHeaders } from "./resign.js";
+import { createResigningFilter, type SignRequest } from "./resign.js";
 
 /** Pact Broker settings; without `url` the shipped pact files are verified. */
 export interface BrokerOptions {
@@ -37,6 +37,11 @@ export interface VerifyProviderOptions {
    * its `whpk_`) or the provider's `whsec_` secret (v1).
    */
   secret: string;
+  /**
+   * Signs each replay and each state change with `secret`: the SDK's signer,
+   * `(secret, id, body) => createSigner(secret).headers(id, body)` (see {@link SignRequest}).
+   */
+  sign: SignRequest;
   /** Sent as `Authorization: Bearer` when the provider's gateway demands it. */
   bearerToken?: string;
   /** Pact files to verify; default: the pact shipped in this package for that provider. */
@@ -101,7 +106,7 @@ async function postState(options: VerifyProviderOptions, state: string, params: 
   try {
     response = await fetch(statesUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", ...signedHeaders(options.secret, crypto.randomUUID(), body) },
+      headers: { "content-type": "application/json", ...(await options.sign(options.secret, crypto.randomUUID(), body)) },
       body,
       signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
     });
@@ -136,7 +141,8 @@ export class VerificationSetupError extends Error {
  *
  * @example
  * ```ts
- * const report = await runVerification({ provider: "dttracker", baseUrl, statesUrl, secret: process.env.WEBHOOK_SECRET! });
+ * const sign: SignRequest = (secret, id, body) => createSigner(secret).headers(id, body);
+ * const report = await runVerification({ provider: "dttracker", baseUrl, statesUrl, secret: process.env.WEBHOOK_SECRET!, sign });
  * if (!report.passed) process.exitCode = 1;
  * ```
  */
@@ -148,7 +154,7 @@ export async function runVerification(options: VerifyProviderOptions): Promise<V
     throw new VerificationSetupError("Provider verification needs @pact-foundation/pact: npm install -D @pact-foundation/pact@17");
   }
   const pactFiles = options.broker ? [] : (options.pactFiles ?? [shippedPactFor(options.provider)]);
-  const filter = createResigningFilter({ secret: options.secret, bearerToken: options.bearerToken });
+  const filter = createResigningFilter({ secret: options.secret, sign: options.sign, bearerToken: options.bearerToken });
   // Pact replays an interaction even when its state change failed: remember them for the report.
   const stateFailures = new Map<string, string>();
   const change = async (state: string, params: unknown, action: "setup" | "teardown") => {
@@ -264,7 +270,9 @@ function descriptionFilter(text: string, pactFiles: string[]): string | undefine
  * @example
  * ```ts
  * import { verifyProvider } from "@dttracker-dobbletap/contracts/pact";
+ * import { createSigner } from "@dttracker-dobbletap/sdk";
  * await verifyProvider({
+ *   sign: (secret, id, body) => createSigner(secret).headers(id, body),
  *   provider: "dobbletap",
  *   baseUrl: "https://your-project-ref.supabase.co/functions/v1/make-server-8061e72e",
  *   statesUrl: "https://your-project-ref.supabase.co/functions/v1/make-server-8061e72e/__pact/states",

@@ -6,13 +6,15 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { shippedPactFor, verifyProvider } from "@dttracker-dobbletap/contracts/pact";
-import { generateKeyPair, generateSecret } from "@dttracker-dobbletap/sdk";
+import { parties } from "@dttracker-dobbletap/contracts";
+import { shippedPactFor, verifyProvider, type SignRequest } from "@dttracker-dobbletap/contracts/pact";
+import { createSigner, generateKeyPair, generateSecret } from "@dttracker-dobbletap/sdk";
 import { describe, expect, it } from "vitest";
 import { startMockServer } from "../../src/index.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const providers = ["dobbletap", "dttracker"] as const;
+const sign: SignRequest = (secret, id, body) => createSigner(secret).headers(id, body);
 
 describe.each(providers)("verifyProvider() against the mock server as %s", (provider) => {
   it("passes every interaction of the pact", async () => {
@@ -24,6 +26,7 @@ describe.each(providers)("verifyProvider() against the mock server as %s", (prov
         baseUrl: mock.url,
         statesUrl: `${mock.origin}/__mock/provider-states`,
         secret,
+        sign,
         pactFiles: [shippedPactFor(provider)],
       });
       expect(output.passed).toBe(true);
@@ -44,6 +47,7 @@ describe.each(providers)("verifyProvider() with a v1a key against the mock serve
         baseUrl: mock.url,
         statesUrl: `${mock.origin}/__mock/provider-states`,
         secret: consumerKeys.secretKey,
+        sign,
         pactFiles: [shippedPactFor(provider)],
       });
       expect(output).toBeDefined();
@@ -73,7 +77,6 @@ describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
         });
         mock.once("exit", (code) => reject(new Error(`mock server exited with ${code}: ${seen}`)));
       });
-      const base = provider === "dobbletap" ? "/functions/v1/make-server-8061e72e" : "/functions/v1";
       const { port } = new URL(origin);
       const verifier = spawn(
         `${root}node_modules/.bin/pact-verifier`,
@@ -81,7 +84,7 @@ describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
           "--file", shippedPactFor(provider),
           "--hostname", "127.0.0.1",
           "--port", port,
-          "--base-path", base,
+          "--base-path", parties[provider].basePath,
           "--state-change-url", `${origin}/__mock/provider-states`,
           "--state-change-teardown",
           "--no-colour",

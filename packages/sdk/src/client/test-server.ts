@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { EventName, EventResult } from "@dttracker-dobbletap/contracts";
+import { eventNames, events, type EventName, type EventResult } from "@dttracker-dobbletap/contracts";
 
 /** One request as the receiver saw it: the raw body text and the headers. */
 export interface Received {
@@ -34,18 +34,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A valid `result` for each event, for success answers. */
-export const sampleResults: { [E in EventName]: EventResult<E> } = {
-  campaign_created: { type: "campaign", id: "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", status: "active" },
-  activation_updated: { type: "campaign", id: "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", status: "active" },
-  activation_cancelled: { type: "assignment", id: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", status: "cancelled" },
-  offer_sent: { type: "offer", id: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a", status: "offered" },
-  creators_synced: {
-    synced: [{ dobbletapId: "29f99241-53d1-4f78-b9b0-2169f4a15a49", dttrackerId: "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a7b" }],
-    failed: [],
-  },
-  offer_accepted: { type: "offer", id: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a", status: "accepted" },
-  offer_declined: { type: "offer", id: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a", status: "declined" },
+/** A valid `result` for each event, for success answers: the contract's own example results. */
+export const sampleResults = Object.fromEntries(eventNames.map((name) => [name, events[name].exampleResult])) as {
+  [E in EventName]: EventResult<E>;
 };
 
 /** The contract's success answer for a received envelope. */

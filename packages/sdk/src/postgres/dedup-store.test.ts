@@ -14,7 +14,7 @@ import { createSigner, generateSecret } from "../signing/index.js";
 import type { Database, Queryable } from "./database.js";
 import { inboxStatements, postgresDedupStore, type PostgresDedupStoreOptions } from "./dedup-store.js";
 import { migrate } from "./migrate.js";
-import { drivers, openTestDb, type TestDb } from "./test-databases.js";
+import { drivers, openTestDb, type TestDb } from "../../test/support/postgres-databases.js";
 
 const secret = generateSecret();
 const signer = createSigner(secret);

@@ -12,8 +12,8 @@ import { createDispatcher, type DispatcherHooks, type DispatcherOptions } from "
 import { migrate } from "./migrate.js";
 import { createOutbox, type Outbox } from "./outbox.js";
 import { retrySchedule } from "./schedule.js";
-import { drivers, openTestDb, type TestDb } from "./test-databases.js";
-import { mockDobbletap, newCampaign, newOffer, newUpdate } from "./test-fixtures.js";
+import { drivers, openTestDb, type TestDb } from "../../test/support/postgres-databases.js";
+import { mockDobbletap, newCampaign, newOffer, newUpdate } from "../../test/support/postgres-fixtures.js";
 
 let dobbletap: Awaited<ReturnType<typeof mockDobbletap>>;
 beforeAll(async () => {

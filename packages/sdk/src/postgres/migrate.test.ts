@@ -11,7 +11,7 @@ import { fromPGlite, fromPg, fromPostgresJs } from "./adapters.js";
 import { isDatabaseError } from "./database-error.js";
 import { migrate } from "./migrate.js";
 import { readMigrationFiles } from "./migrations-files.js";
-import { drivers, openTestDb, type TestDb } from "./test-databases.js";
+import { drivers, openTestDb, type TestDb } from "../../test/support/postgres-databases.js";
 
 const opened: TestDb[] = [];
 afterAll(async () => {

@@ -10,8 +10,8 @@ import { isDatabaseError } from "./database-error.js";
 import { createDispatcher } from "./dispatcher.js";
 import { migrate } from "./migrate.js";
 import { createOutbox, type Outbox } from "./outbox.js";
-import { drivers, openTestDb, type TestDb } from "./test-databases.js";
-import { mockDobbletap, newCampaign, newOffer } from "./test-fixtures.js";
+import { drivers, openTestDb, type TestDb } from "../../test/support/postgres-databases.js";
+import { mockDobbletap, newCampaign, newOffer } from "../../test/support/postgres-fixtures.js";
 
 let dobbletap: Awaited<ReturnType<typeof mockDobbletap>>;
 beforeAll(async () => {

@@ -38,18 +38,9 @@ const example = <E extends EventName>(name: E) => structuredClone(events[name].e
 const offerBody = () => JSON.stringify(example("offer_sent"));
 const offer = events.offer_sent.example.data.offer;
 
-/** A valid result for each event, for handlers that succeed. */
-const results: { [K in EventName]: EventResult<K> } = {
-  campaign_created: { type: "campaign", id: events.campaign_created.example.data.campaign.id, status: "active" },
-  activation_updated: { type: "campaign", id: events.activation_updated.example.data.campaignId, status: "active" },
-  activation_cancelled: { type: "assignment", id: "3b5d7f9a-1c2e-4a6b-8d0f-2e4a6c8e0b1d", status: "cancelled" },
-  offer_sent: { type: "offer", id: offer.id, status: "offered" },
-  creators_synced: {
-    synced: [{ dobbletapId: offer.creatorId, dttrackerId: "6a8c0e2b-4d6f-4a1c-9e3b-5d7f9b1d3f5a" }],
-    failed: [],
-  },
-  offer_accepted: { type: "offer", id: offer.id, status: "accepted" },
-  offer_declined: { type: "offer", id: offer.id, status: "declined" },
+/** A valid result for each event, for handlers that succeed: the contract's example results. */
+const results = Object.fromEntries(eventNames.map((name) => [name, events[name].exampleResult])) as {
+  [K in EventName]: EventResult<K>;
 };
 
 interface SignOptions {

@@ -15,7 +15,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../../test/support/postgres.js";
 import { fromPg, migrate, createOutbox, type Database } from "../../src/postgres/index.js";
-import { mockDobbletap, newCampaign, newUpdate } from "../../src/postgres/test-fixtures.js";
+import { mockDobbletap, newCampaign, newUpdate } from "../support/postgres-fixtures.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const children = new Set<ChildProcess>();

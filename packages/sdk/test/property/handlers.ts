@@ -1,27 +1,33 @@
 /**
- * What a correct receiver's handler answers for each event (the record it names), for the property
- * tests' receivers.
+ * What a correct receiver's handler answers for each event, for the property tests' receivers: the
+ * contract's example result for that event, naming the record the generated event is about.
  */
-import type { EventEnvelope } from "@dttracker-dobbletap/contracts";
+import { events, type EventEnvelope } from "@dttracker-dobbletap/contracts";
 
-/** The contract-valid result for an event: the record it names, in the status it would have. */
+/** The contract-valid result for an event: the example result's record, with the event's own ids. */
 export function resultFor(event: EventEnvelope): unknown {
   switch (event.event) {
     case "campaign_created":
-      return { type: "campaign", id: event.data.campaign.id, status: "active" };
+      return { ...events.campaign_created.exampleResult, id: event.data.campaign.id };
     case "activation_updated":
-      return { type: "campaign", id: event.data.campaignId, status: "active" };
+      return { ...events.activation_updated.exampleResult, id: event.data.campaignId };
     case "activation_cancelled":
+      // The example cancels one creator's assignment; without a creator the whole campaign is cancelled.
       return event.data.creatorId === undefined
-        ? { type: "campaign", id: event.data.campaignId, status: "cancelled" }
-        : { type: "assignment", id: event.data.creatorId, status: "cancelled" };
+        ? { ...events.activation_cancelled.exampleResult, type: "campaign", id: event.data.campaignId }
+        : { ...events.activation_cancelled.exampleResult, id: event.data.creatorId };
     case "offer_sent":
-      return { type: "offer", id: event.data.offer.id, status: "offered" };
-    case "creators_synced":
-      return { synced: event.data.creators.map((creator) => ({ dobbletapId: creator.dobbletapId, dttrackerId: crypto.randomUUID() })), failed: [] };
+      return { ...events.offer_sent.exampleResult, id: event.data.offer.id };
+    case "creators_synced": {
+      const [mapped] = events.creators_synced.exampleResult.synced;
+      return {
+        ...events.creators_synced.exampleResult,
+        synced: event.data.creators.map((creator) => ({ ...mapped, dobbletapId: creator.dobbletapId, dttrackerId: crypto.randomUUID() })),
+      };
+    }
     case "offer_accepted":
-      return { type: "offer", id: event.data.offerId, status: "accepted" };
+      return { ...events.offer_accepted.exampleResult, id: event.data.offerId };
     case "offer_declined":
-      return { type: "offer", id: event.data.offerId, status: "declined" };
+      return { ...events.offer_declined.exampleResult, id: event.data.offerId };
   }
 }

@@ -61,7 +61,7 @@ const behaviour: fc.Arbitrary<Behaviour> = fc.oneof(
   fc.constant({ kind: "valid" as const }),
 );
 
-const validResult = { type: "offer", id: events.offer_sent.example.data.offer.id, status: "offered" } as const;
+const validResult = events.offer_sent.exampleResult;
 
 function act(current: { behaviour: Behaviour }) {
   return (): unknown => {

@@ -4,11 +4,12 @@
  * 422 naming the field. Integers of minor units above zero pass unchanged.
  */
 import fc from "fast-check";
-import { Money, currencyCodes } from "@dttracker-dobbletap/contracts";
+import { Money, currencyCodes, type EventResult } from "@dttracker-dobbletap/contracts";
 import { describe, expect, it } from "vitest";
 import { createDobbletapClient, createWebhookHandler, generateSecret, isContractViolationError, createSigner } from "../../src/index.js";
 import { eventData, money } from "./arbitraries.js";
 import { endpointFor } from "../support/endpoint-handlers.js";
+import { resultFor } from "./handlers.js";
 
 const nonInteger = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((value) => !Number.isInteger(value)),
@@ -87,7 +88,7 @@ describe("a non-integer amount through the SDK (property)", () => {
       ...endpointFor({
         offer_sent: (event) => {
           handled++;
-          return { type: "offer", id: event.data.offer.id, status: "offered" };
+          return resultFor(event) as EventResult<"offer_sent">;
         },
       }),
     });

@@ -2,6 +2,8 @@
  * `dttracker-dobbletap-verify`: verifies a real deployment (or the mock server) against the pacts
  * shipped in @dttracker-dobbletap/contracts. One commander program; each subcommand is its own
  * module (`provider`, the default, in provider-command.ts; `compat`, in ../../compat/cli.ts).
+ * The bin itself is the SDK's (`@dttracker-dobbletap/sdk`), which hands in its signer: this
+ * package cannot depend on the SDK, and signing has one home there.
  *
  * Exit codes: 0 every interaction passes; 1 a contract mismatch; 2 a setup problem (bad option,
  * unreachable URL, unwired states URL, malformed key, Pact not installed).
@@ -10,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { runCompat } from "../../compat/cli.js";
 import { addProviderCommand } from "./provider-command.js";
+import type { SignRequest } from "../resign.js";
 import { isWorker, runWorker } from "./worker.js";
 
 function packageVersion(): string {
@@ -18,13 +21,13 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(at, "utf8")) as { version: string }).version;
 }
 
-export function createProgram(): Command {
+function createProgram(sign: SignRequest): Command {
   const program = new Command("dttracker-dobbletap-verify")
     .description("Contract verification for the DTTracker ↔ Dobbletap webhooks.")
     .version(packageVersion(), "-V, --version")
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
-  addProviderCommand(program);
+  addProviderCommand(program, sign);
   // compat parses its own arguments (--from OLD [--json]): hand them over untouched.
   program
     .command("compat")
@@ -39,9 +42,9 @@ export function createProgram(): Command {
   return program;
 }
 
-async function main() {
+async function main(sign: SignRequest) {
   try {
-    await createProgram().parseAsync(process.argv);
+    await createProgram(sign).parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version are not failures; a usage error is a setup problem.
@@ -52,5 +55,24 @@ async function main() {
   }
 }
 
-if (isWorker()) void runWorker();
-else void main();
+/** What the bin hands in. */
+export interface VerifyCliOptions {
+  /** Signs every replay and state change (see {@link SignRequest}). */
+  sign: SignRequest;
+}
+
+/**
+ * Runs `dttracker-dobbletap-verify` on `process.argv` (or, in the verification's child process,
+ * the verification itself). The SDK's bin is this call with the SDK's signer.
+ *
+ * @example
+ * ```ts
+ * import { runVerifyCli } from "@dttracker-dobbletap/contracts/verify-cli";
+ * import { createSigner } from "@dttracker-dobbletap/sdk";
+ * runVerifyCli({ sign: (secret, id, body) => createSigner(secret).headers(id, body) });
+ * ```
+ */
+export function runVerifyCli(options: VerifyCliOptions): void {
+  if (isWorker()) runWorker(options.sign);
+  else void main(options.sign);
+}

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { Party } from "../../endpoints.js";
 import { preflight } from "../preflight.js";
 import { renderJunit, renderTable } from "../render.js";
+import type { SignRequest } from "../resign.js";
 import type { BrokerOptions, VerifyProviderOptions } from "../verify.js";
 import { verifyInChild } from "./worker.js";
 
@@ -33,7 +34,7 @@ interface ProviderCommandOptions {
 }
 
 /** `dttracker-dobbletap-verify [provider] --provider … --base-url …`: the default command. */
-export function addProviderCommand(program: Command): Command {
+export function addProviderCommand(program: Command, sign: SignRequest): Command {
   return program
     .command("provider", { isDefault: true })
     .description("verify a provider's receiver against the pacts (the default command)")
@@ -59,7 +60,7 @@ export function addProviderCommand(program: Command): Command {
         "$PACT_BROKER_CONSUMER_VERSION_SELECTORS (JSON), $PACT_BROKER_INCLUDE_WIP_PACTS_SINCE, $PACT_BROKER_ENABLE_PENDING=false.",
     )
     .action(async (options: ProviderCommandOptions) => {
-      process.exitCode = await verifyCommand(options);
+      process.exitCode = await verifyCommand(options, sign);
     });
 }
 
@@ -86,7 +87,7 @@ function brokerFrom(options: ProviderCommandOptions): BrokerOptions | undefined 
   };
 }
 
-async function verifyCommand(options: ProviderCommandOptions): Promise<number> {
+async function verifyCommand(options: ProviderCommandOptions, sign: SignRequest): Promise<number> {
   if (options.secretEnv !== undefined && options.signingKeyEnv !== undefined) {
     return setupFailure(["Give --secret-env (v1) or --signing-key-env (v1a): each replay is re-signed with the one key it is given."]);
   }
@@ -115,6 +116,7 @@ async function verifyCommand(options: ProviderCommandOptions): Promise<number> {
     baseUrl: options.baseUrl,
     statesUrl: options.statesUrl,
     secret,
+    sign,
     secretEnv: keyEnv,
     timeoutMs: options.timeout,
   });
@@ -123,7 +125,8 @@ async function verifyCommand(options: ProviderCommandOptions): Promise<number> {
     console.error("warning: no --states-url: provider states are not set, so interactions that need one fail unless the provider is already in it.");
   }
 
-  const verifyOptions: VerifyProviderOptions = {
+  // The child process gets these over IPC, which carries no functions: it has its own signer.
+  const verifyOptions: Omit<VerifyProviderOptions, "sign"> = {
     provider: options.provider,
     baseUrl: options.baseUrl,
     statesUrl: options.statesUrl,

@@ -6,6 +6,7 @@
 import { fork } from "node:child_process";
 import { runVerification, VerificationSetupError, type VerifyProviderOptions } from "../verify.js";
 import type { VerificationReport } from "../report.js";
+import type { SignRequest } from "../resign.js";
 
 const WORKER_ENV = "DTTRACKER_DOBBLETAP_VERIFY_WORKER";
 
@@ -14,9 +15,9 @@ type WorkerAnswer = { report: VerificationReport } | { setupError: string } | { 
 export const isWorker = () => process.env[WORKER_ENV] === "1";
 
 /** In the child: wait for the options, verify, send the report back. */
-export function runWorker(): void {
-  process.once("message", (options: VerifyProviderOptions) => {
-    runVerification(options).then(
+export function runWorker(sign: SignRequest): void {
+  process.once("message", (options: Omit<VerifyProviderOptions, "sign">) => {
+    runVerification({ ...options, sign }).then(
       (report) => send({ report }),
       (error: unknown) =>
         send(error instanceof VerificationSetupError ? { setupError: error.message } : { crash: (error as Error).stack ?? String(error) }),
@@ -32,7 +33,7 @@ function send(answer: WorkerAnswer) {
 export type WorkerResult = (WorkerAnswer | { timedOut: true }) & { pactOutput: string };
 
 /** In the parent: run one verification in a child process, killed after `deadlineMs`. */
-export function verifyInChild(options: VerifyProviderOptions, deadlineMs: number): Promise<WorkerResult> {
+export function verifyInChild(options: Omit<VerifyProviderOptions, "sign">, deadlineMs: number): Promise<WorkerResult> {
   return new Promise((resolve) => {
     const child = fork(process.argv[1]!, [], {
       env: { ...process.env, [WORKER_ENV]: "1", PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? "true", NO_COLOR: "1" },

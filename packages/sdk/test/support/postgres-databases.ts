@@ -7,8 +7,8 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import postgres from "postgres";
 import { createTestDatabase } from "../../../../test/support/postgres.js";
-import { fromPGlite, fromPg, fromPostgresJs } from "./adapters.js";
-import type { Database } from "./database.js";
+import { fromPGlite, fromPg, fromPostgresJs } from "../../src/postgres/adapters.js";
+import type { Database } from "../../src/postgres/database.js";
 
 export type DriverName = Database["driver"];
 export const drivers: DriverName[] = ["pglite", "pg", "postgres"];

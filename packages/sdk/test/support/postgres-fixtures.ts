@@ -4,7 +4,7 @@
  */
 import { events, type EventDataInput } from "@dttracker-dobbletap/contracts";
 import { startMockServer, type RunningMockServer } from "@dttracker-dobbletap/mock-server";
-import { createDobbletapClient, type ClientOptions, type DobbletapClient } from "../index.js";
+import { createDobbletapClient, type ClientOptions, type DobbletapClient } from "../../src/index.js";
 
 export function newCampaign(title = "Outbox campaign"): EventDataInput<"campaign_created"> {
   return { campaign: { ...events.campaign_created.example.data.campaign, id: crypto.randomUUID(), title } };
