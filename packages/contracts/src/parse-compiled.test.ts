@@ -2,7 +2,7 @@
 // `z.compile`). A generated parser that accepted what the runtime refuses, built another output, or
 // reported other issues would change the contract's answers: here both parse every event's
 // envelope, data and success answer, on the valid example and on a mutation at every field.
-import * as z from "zod";
+import type * as z from "zod";
 import { describe, expect, it } from "vitest";
 import { ErrorAnswer } from "./errors.js";
 import { eventNames, events, type EventName } from "./events/index.js";
@@ -19,14 +19,14 @@ function casesFrom(valid: Json): Json[] {
     for (const replacement of wrong) cases.push(edit(replacement));
     if (Array.isArray(value)) {
       cases.push(edit([...value, ...value]));
-      value.forEach((item, index) =>
+      for (const [index, item] of value.entries()) {
         visit(item, (replacement) => {
           const copy = [...value];
           if (replacement === undefined) copy.splice(index, 1);
           else copy[index] = replacement;
           return edit(copy);
-        }),
-      );
+        });
+      }
     } else if (typeof value === "object" && value !== null) {
       cases.push(edit({ ...value, unexpected: "field" }));
       for (const key of Object.keys(value)) {
@@ -58,10 +58,7 @@ function agree(schema: z.ZodType, inputs: Json[]): { valid: number; invalid: num
   return { valid, invalid: inputs.length - valid };
 }
 
-const successBodies = new Map<EventName, Json>();
-for (const interaction of contractInteractions()) {
-  if (interaction.response.status === 200 && !successBodies.has(interaction.event)) successBodies.set(interaction.event, interaction.response.body as Json);
-}
+const successBody = (name: EventName): Json => ({ success: true, eventId: events[name].example.id, result: events[name].exampleResult as Json });
 
 describe("compiled(schema) parses exactly as the runtime schema", () => {
   it.each(eventNames)("%s envelope and data: same outputs and same issues on the example and its mutations", (name) => {
@@ -72,9 +69,7 @@ describe("compiled(schema) parses exactly as the runtime schema", () => {
   });
 
   it.each(eventNames)("%s success answer: same outputs and same issues on a contract answer and its mutations", (name) => {
-    const body = successBodies.get(name);
-    expect(body).toBeDefined();
-    const counts = agree(events[name].successAnswer, casesFrom(body!));
+    const counts = agree(events[name].successAnswer, casesFrom(successBody(name)));
     expect(Math.min(counts.valid, counts.invalid)).toBeGreaterThan(0);
   });
 

@@ -86,9 +86,7 @@ function clip(value: string, max = 64): string {
 export function parseEvent<E extends EventName = EventName>(body: unknown, options: ParseOptions<E> = {}): ParseResult<E> {
   const accepted: readonly EventName[] = options.accept ?? eventNames;
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return validationFailed("The body", [
-      { path: "", message: "must be a JSON object: the event envelope { id, event, occurredAt, data }" },
-    ]);
+    return validationFailed("The body", [{ path: "", message: "must be a JSON object: the event envelope { id, event, occurredAt, data }" }]);
   }
   const name = (body as { event?: unknown }).event;
   if (typeof name !== "string") {
@@ -147,10 +145,7 @@ export function parseEventJson<E extends EventName = EventName>(text: string, op
  * if (!checked.success) throw new Error(checked.error.message);
  * ```
  */
-export function parseEventData<E extends EventName>(
-  event: E,
-  data: unknown,
-): { success: true; data: EventData<E> } | ParseFailure {
+export function parseEventData<E extends EventName>(event: E, data: unknown): { success: true; data: EventData<E> } | ParseFailure {
   const result = compiled(events[event].data).safeParse(data);
   if (!result.success) return validationFailed(`The ${event} data`, toIssues(result.error, ["data"]));
   return { success: true, data: result.data as EventData<E> };
@@ -187,7 +182,7 @@ export function parseSuccessAnswer<E extends EventName>(
  * @example
  * ```ts
  * const failure = parseErrorAnswer(await response.json());
- * if (failure?.error.code === "CAMPAIGN_NOT_FOUND") { ... }
+ * if (failure?.error.code === "CAMPAIGN_NOT_FOUND") console.warn("send campaign_created first");
  * ```
  */
 export function parseErrorAnswer(body: unknown): ErrorAnswer | undefined {

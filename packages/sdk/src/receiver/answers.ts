@@ -25,7 +25,10 @@ export function headersOf(answer: Answer): Readonly<Record<string, string>> {
   if (answer.allow) return JSON_HEADERS_ALLOW_POST;
   if (answer.retryAfter === undefined) return JSON_HEADERS;
   let headers = busyHeaders.get(answer.retryAfter);
-  if (headers === undefined) busyHeaders.set(answer.retryAfter, (headers = Object.freeze({ ...JSON_HEADERS, "retry-after": answer.retryAfter })));
+  if (headers === undefined) {
+    headers = Object.freeze({ ...JSON_HEADERS, "retry-after": answer.retryAfter });
+    busyHeaders.set(answer.retryAfter, headers);
+  }
   return headers;
 }
 
@@ -45,20 +48,11 @@ export const METHOD_NOT_ALLOWED: Answer = Object.freeze({
   ...fixed("METHOD_NOT_ALLOWED", "Use POST: this endpoint only receives webhook deliveries."),
   allow: true,
 });
-export const UNSUPPORTED_MEDIA_TYPE = fixed(
-  "UNSUPPORTED_MEDIA_TYPE",
-  "Content-Type must be application/json (UTF-8). Send the event envelope as JSON.",
-);
-export const BAD_BEARER = fixed(
-  "UNAUTHORIZED",
-  "Missing or wrong Authorization header: this endpoint requires Authorization: Bearer <token>.",
-);
+export const UNSUPPORTED_MEDIA_TYPE = fixed("UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json (UTF-8). Send the event envelope as JSON.");
+export const BAD_BEARER = fixed("UNAUTHORIZED", "Missing or wrong Authorization header: this endpoint requires Authorization: Bearer <token>.");
 export const UNREADABLE_BODY = fixed("MALFORMED_JSON", "The body could not be read completely. Send it again.");
 export const NOT_UTF8 = fixed("MALFORMED_JSON", "The body is not valid UTF-8. Send the event envelope as UTF-8 JSON.");
-export const INTERNAL = fixed(
-  "INTERNAL",
-  "The receiver failed unexpectedly while processing this event. Retry later with the same webhook-id.",
-);
+export const INTERNAL = fixed("INTERNAL", "The receiver failed unexpectedly while processing this event. Retry later with the same webhook-id.");
 const BUSY = fixed(
   "INTERNAL",
   "Another delivery of this webhook-id is still being processed; nothing was done with this one. Retry later with the same webhook-id.",

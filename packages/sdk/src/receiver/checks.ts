@@ -62,10 +62,7 @@ function checkBytes(state: ReceiverState, delivery: Delivery, bytes: Uint8Array 
     }
     return checkEvent(state, bytes, id);
   }
-  return state.verifier.verify(headers, bytes).then(
-    (verified) => checkEvent(state, bytes, verified.id),
-    refusedSignature,
-  );
+  return state.verifier.verify(headers, bytes).then((verified) => checkEvent(state, bytes, verified.id), refusedSignature);
 }
 
 function refusedSignature(error: unknown): Answer {

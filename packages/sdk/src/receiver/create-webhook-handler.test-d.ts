@@ -32,8 +32,7 @@ declare const secret: string;
 const otherDobbletap = {
   campaign_created: ({ data }: EventEnvelope<"campaign_created">) => ({ type: "campaign", id: data.campaign.id, status: "active" }) as const,
   activation_updated: ({ data }: EventEnvelope<"activation_updated">) => ({ type: "campaign", id: data.campaignId, status: "active" }) as const,
-  activation_cancelled: ({ data }: EventEnvelope<"activation_cancelled">) =>
-    ({ type: "campaign", id: data.campaignId, status: "cancelled" }) as const,
+  activation_cancelled: ({ data }: EventEnvelope<"activation_cancelled">) => ({ type: "campaign", id: data.campaignId, status: "cancelled" }) as const,
 };
 const offerDeclined = ({ data }: EventEnvelope<"offer_declined">) => ({ type: "offer", id: data.offerId, status: "declined" }) as const;
 
@@ -70,8 +69,12 @@ describe("createWebhookHandler({ endpoint, handlers }): the endpoint decides the
   });
 
   it("refuses options without an endpoint", () => {
+    const withoutEndpoint = {
+      secrets: secret,
+      handlers: { offer_accepted: () => ({ type: "offer", id: "x", status: "accepted" }) as const, offer_declined: offerDeclined },
+    };
     // @ts-expect-error endpoint is required
-    createWebhookHandler({ secrets: secret, handlers: { offer_accepted: () => ({ type: "offer", id: "x", status: "accepted" }), offer_declined: offerDeclined } });
+    createWebhookHandler(withoutEndpoint);
     expectTypeOf<WebhookHandlerOptions<"dttracker.webhooks">["endpoint"]>().toEqualTypeOf<"dttracker.webhooks">();
     expectTypeOf<keyof WebhookHandlerOptions<"dttracker.webhooks">["handlers"]>().toEqualTypeOf<"offer_accepted" | "offer_declined">();
   });
@@ -80,7 +83,9 @@ describe("createWebhookHandler({ endpoint, handlers }): the endpoint decides the
     const receiver = createWebhookReceiver({
       endpoint: "dttracker.creator-sync",
       secrets: secret,
-      handlers: { creators_synced: ({ data }) => ({ synced: data.creators.map((c) => ({ dobbletapId: c.dobbletapId, dttrackerId: c.dobbletapId })), failed: [] }) },
+      handlers: {
+        creators_synced: ({ data }) => ({ synced: data.creators.map((c) => ({ dobbletapId: c.dobbletapId, dttrackerId: c.dobbletapId })), failed: [] }),
+      },
     });
     expectTypeOf(receiver).toEqualTypeOf<WebhookReceiver>();
     expectTypeOf(receiver.receive).parameter(0).toEqualTypeOf<Delivery>();

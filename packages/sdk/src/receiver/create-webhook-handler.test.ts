@@ -72,10 +72,7 @@ function offerWithId(id: string): string {
  * A receiver for the endpoint of the handlers given; its other events get handlers that succeed
  * (`endpoint` requires exactly that endpoint's handlers).
  */
-function receiver(
-  handlers: Partial<WebhookHandlers<EventName>>,
-  options: Partial<Omit<WebhookHandlerOptions<EndpointId>, "handlers">> = {},
-) {
+function receiver(handlers: Partial<WebhookHandlers<EventName>>, options: Partial<Omit<WebhookHandlerOptions<EndpointId>, "handlers">> = {}) {
   const first = Object.keys(handlers)[0] as EventName;
   const endpoint = options.endpoint ?? events[first].endpoint;
   const all = Object.fromEntries(eventsAt(endpoint).map((name) => [name, handlers[name] ?? (() => results[name])]));
@@ -154,7 +151,13 @@ describe("createWebhookHandler(...) success", () => {
     const seen: Array<{ method: string; url: string; signature: string | null; body: string; aborted: boolean }> = [];
     const handle = receiver({
       offer_sent: async (_event, { request }) => {
-        seen.push({ method: request.method, url: request.url, signature: request.headers.get("webhook-signature"), body: await request.text(), aborted: request.signal.aborted });
+        seen.push({
+          method: request.method,
+          url: request.url,
+          signature: request.headers.get("webhook-signature"),
+          body: await request.text(),
+          aborted: request.signal.aborted,
+        });
         return results.offer_sent;
       },
     });
@@ -330,10 +333,7 @@ describe("createWebhookHandler(...) refuses, in the contract's order", () => {
     (body.data.offer.amount as { amountMinor: number }).amountMinor = 750.5;
     (body.data.offer as { campaignId?: string }).campaignId = undefined;
     const offerSent = vi.fn(() => results.offer_sent);
-    const error = await expectError(
-      await receiver({ offer_sent: offerSent })(await signed(JSON.stringify(body))),
-      "VALIDATION_FAILED",
-    );
+    const error = await expectError(await receiver({ offer_sent: offerSent })(await signed(JSON.stringify(body))), "VALIDATION_FAILED");
     expect(error.issues?.map((issue) => issue.path).sort()).toEqual(["data.offer.amount.amountMinor", "data.offer.campaignId"]);
     expect(offerSent).not.toHaveBeenCalled();
   });
@@ -393,7 +393,9 @@ describe("createWebhookHandler({ endpoint })", () => {
   it("throws at creation without an endpoint, naming the endpoints", () => {
     const create = () => createWebhookHandler({ secrets: secret, handlers: { offer_accepted: () => results.offer_accepted } } as never);
     expect(create).toThrow(TypeError);
-    expect(create).toThrow("createWebhookHandler needs endpoint, the contract endpoint it serves (one of dobbletap.webhooks, dttracker.creator-sync, dttracker.webhooks)");
+    expect(create).toThrow(
+      "createWebhookHandler needs endpoint, the contract endpoint it serves (one of dobbletap.webhooks, dttracker.creator-sync, dttracker.webhooks)",
+    );
   });
 
   it("serves an endpoint whose events all have handlers", async () => {
@@ -482,10 +484,7 @@ describe("createWebhookHandler(...) idempotency", () => {
   it("createWebhookHandler(...) answers duplicateResult(...) with 200 and duplicate: true", async () => {
     const handle = receiver({ offer_sent: () => duplicateResult(results.offer_sent) });
     const { status, body } = await answer(await handle(await signed(offerBody())));
-    expect([status, body]).toEqual([
-      200,
-      { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent, duplicate: true },
-    ]);
+    expect([status, body]).toEqual([200, { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent, duplicate: true }]);
   });
 
   it("createWebhookHandler(...) recognises a duplicate result marked by another copy of the SDK", async () => {
@@ -496,10 +495,7 @@ describe("createWebhookHandler(...) idempotency", () => {
 
   it("createWebhookHandler(...) answers 409 INVALID_STATE when a processed id comes back as another event", async () => {
     const store = createMemoryDedupStore({ now: () => nowMs });
-    const handle = receiver(
-      { offer_sent: () => results.offer_sent, activation_cancelled: vi.fn(() => results.activation_cancelled) },
-      { dedupStore: store },
-    );
+    const handle = receiver({ offer_sent: () => results.offer_sent, activation_cancelled: vi.fn(() => results.activation_cancelled) }, { dedupStore: store });
     expect((await handle(await signed(offerBody()))).status).toBe(200);
     const cancel = { ...example("activation_cancelled"), id: events.offer_sent.example.id };
     await expectError(await handle(await signed(JSON.stringify(cancel))), "INVALID_STATE");
@@ -567,9 +563,7 @@ describe("createWebhookHandler(...) idempotency", () => {
   });
 
   it("createWebhookHandler({ dedupStore }) refuses a v0 get/set store: it cannot stop concurrent copies", () => {
-    expect(() => receiver({ offer_sent: () => results.offer_sent }, { dedupStore: { get: () => undefined, set: () => {} } as never })).toThrow(
-      /claim/,
-    );
+    expect(() => receiver({ offer_sent: () => results.offer_sent }, { dedupStore: { get: () => undefined, set: () => {} } as never })).toThrow(/claim/);
   });
 
   it("createWebhookHandler({ dedupStore }) still answers 200 when remembering fails (not transactional), and reports it", async () => {
@@ -687,7 +681,12 @@ describe("createWebhookHandler(...) idempotency", () => {
 
   it("createWebhookHandler(...) without transactional gives handlers no tx", async () => {
     let context: object | undefined;
-    const handle = receiver({ offer_sent: (_event, given) => ((context = given), results.offer_sent) });
+    const handle = receiver({
+      offer_sent: (_event, given) => {
+        context = given;
+        return results.offer_sent;
+      },
+    });
     await handle(await signed(offerBody()));
     expect(context).toBeDefined();
     expect("tx" in context!).toBe(false);
@@ -906,9 +905,7 @@ describe("createWebhookHandler(...) creation", () => {
     const endpoint = "dobbletap.webhooks";
     const typo = { ...otherDobbletapHandlers, offer_sent: () => results.offer_sent, offer_snet: () => results.offer_sent };
     expect(() => createWebhookHandler({ endpoint, secrets: secret, handlers: typo as never })).toThrow(/handlers.offer_snet is not an event/);
-    expect(() => createWebhookHandler({ endpoint, secrets: secret, handlers: {} as never })).toThrow(
-      /Missing handlers: /,
-    );
+    expect(() => createWebhookHandler({ endpoint, secrets: secret, handlers: {} as never })).toThrow(/Missing handlers: /);
     const broken = "whsec_short";
     expect(() => receiver({ offer_sent: () => results.offer_sent }, { secrets: broken })).toThrow(/whsec_ followed by base64/);
     expect(() => receiver({ offer_sent: () => results.offer_sent }, { secrets: broken })).not.toThrow(/whsec_short/);
@@ -920,16 +917,11 @@ describe("every error code of the contract", () => {
   const scenarios: Record<ErrorCode, () => Promise<Response>> = {
     MALFORMED_JSON: async () => dobbletap()(await signed("[", { id: crypto.randomUUID() })),
     UNAUTHORIZED: async () => dobbletap()(await signed(offerBody(), { secrets: generateSecret() })),
-    CAMPAIGN_NOT_FOUND: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("CAMPAIGN_NOT_FOUND", "x")) })(await signed(offerBody())),
-    CREATOR_NOT_FOUND: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("CREATOR_NOT_FOUND", "x")) })(await signed(offerBody())),
+    CAMPAIGN_NOT_FOUND: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("CAMPAIGN_NOT_FOUND", "x")) })(await signed(offerBody())),
+    CREATOR_NOT_FOUND: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("CREATOR_NOT_FOUND", "x")) })(await signed(offerBody())),
     OFFER_NOT_FOUND: async () =>
-      receiver({ offer_accepted: () => Promise.reject(new ContractError("OFFER_NOT_FOUND", "x")) })(
-        await signed(JSON.stringify(example("offer_accepted"))),
-      ),
-    INVALID_STATE: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("INVALID_STATE", "x")) })(await signed(offerBody())),
+      receiver({ offer_accepted: () => Promise.reject(new ContractError("OFFER_NOT_FOUND", "x")) })(await signed(JSON.stringify(example("offer_accepted")))),
+    INVALID_STATE: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("INVALID_STATE", "x")) })(await signed(offerBody())),
     PAYLOAD_TOO_LARGE: async () => dobbletap()(await signed(offerBody() + " ".repeat(MAX_BODY_BYTES))),
     UNSUPPORTED_MEDIA_TYPE: async () => dobbletap()(await signed(offerBody(), { headers: { "content-type": "text/plain" } })),
     VALIDATION_FAILED: async () => dobbletap()(await signed(JSON.stringify({ ...example("offer_sent"), data: {} }))),
@@ -937,8 +929,7 @@ describe("every error code of the contract", () => {
     INTERNAL: async () => receiver({ offer_sent: () => Promise.reject(new Error("x")) })(await signed(offerBody())),
     // The receiver serves one endpoint and does no routing: an unknown path is the router's answer
     // (the mock server's, the integrator's); a handler can still answer it with the contract's status.
-    NOT_FOUND: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("NOT_FOUND", "x")) })(await signed(offerBody())),
+    NOT_FOUND: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("NOT_FOUND", "x")) })(await signed(offerBody())),
     METHOD_NOT_ALLOWED: async () => dobbletap()(new Request("http://127.0.0.1/webhooks/dttracker", { method: "GET" })),
   };
 

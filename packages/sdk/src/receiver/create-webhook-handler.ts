@@ -54,8 +54,6 @@ export type {
  */
 export function createWebhookHandler<P extends EndpointId, Tx>(options: TransactionalWebhookHandlerOptions<P, Tx>): WebhookHandler;
 export function createWebhookHandler<P extends EndpointId>(options: WebhookHandlerOptions<P>): WebhookHandler;
-export function createWebhookHandler(
-  options: WebhookHandlerOptions<EndpointId> | TransactionalWebhookHandlerOptions<EndpointId, unknown>,
-): WebhookHandler {
+export function createWebhookHandler(options: WebhookHandlerOptions<EndpointId> | TransactionalWebhookHandlerOptions<EndpointId, unknown>): WebhookHandler {
   return createWebhookReceiver(options as WebhookHandlerOptions<EndpointId>).fetch;
 }

@@ -83,14 +83,11 @@ export interface DedupLease<Tx = undefined> {
  *
  * @example
  * ```ts
- * const claim = await store.claim(id, options);
- * if (claim.status === "done") return replay(claim.answer);
+ * const claim: Claim = await createMemoryDedupStore().claim(id, { waitMs: 5_000, leaseMs: 35_000 });
+ * if (claim.status === "done") console.info("answered before:", claim.answer.body.result);
  * ```
  */
-export type Claim<Tx = undefined> =
-  | { status: "claimed"; lease: DedupLease<Tx> }
-  | { status: "done"; answer: StoredAnswer }
-  | { status: "busy" };
+export type Claim<Tx = undefined> = { status: "claimed"; lease: DedupLease<Tx> } | { status: "done"; answer: StoredAnswer } | { status: "busy" };
 
 /**
  * Where a receiver remembers the ids it processed successfully, so that a delivery of the same

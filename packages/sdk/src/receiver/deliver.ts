@@ -38,9 +38,7 @@ class Context implements HandlerContext {
       // the bytes. Its parts are copied one by one: a framework's Request-like object (Hono's on
       // node) is not a Request that `new Request(source)` could clone.
       this.#request =
-        typeof source === "function"
-          ? source(body)
-          : new Request(source.url, { method: source.method, headers: source.headers, body, signal: source.signal });
+        typeof source === "function" ? source(body) : new Request(source.url, { method: source.method, headers: source.headers, body, signal: source.signal });
     }
     return this.#request;
   }
@@ -90,7 +88,10 @@ function settle(state: ReceiverState, event: EventEnvelope, lease: DedupLease<un
     }
     return lease.release().then(
       () => outcome.answer,
-      (error: unknown) => (reported(error), outcome.answer),
+      (error: unknown) => {
+        reported(error);
+        return outcome.answer;
+      },
     );
   }
   const stored = outcome.stored;

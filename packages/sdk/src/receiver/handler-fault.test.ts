@@ -146,7 +146,9 @@ describe("createWebhookHandler({ handlerTimeoutMs }) bounds a handler that never
 
   it("refuses a handlerTimeoutMs that is not a whole number of milliseconds ≥ 1", () => {
     for (const handlerTimeoutMs of [0, -1, 1.5, Number.NaN]) {
-      expect(() => createWebhookHandler({ secrets: secret, ...endpointFor({ offer_sent: () => resultOf("offer_sent") }), handlerTimeoutMs })).toThrow(RangeError);
+      expect(() => createWebhookHandler({ secrets: secret, ...endpointFor({ offer_sent: () => resultOf("offer_sent") }), handlerTimeoutMs })).toThrow(
+        RangeError,
+      );
     }
   });
 });

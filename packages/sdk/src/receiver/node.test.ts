@@ -131,7 +131,7 @@ describe.each([
         headers: { "content-type": "application/json", "content-length": "5000" },
       });
       req.on("error", () => resolve());
-      req.write("{\"id\":", () => {
+      req.write('{"id":', () => {
         req.destroy();
         setTimeout(resolve, 50);
       });

@@ -16,7 +16,8 @@ export class CappedBytes {
     this.#total += chunk.byteLength;
     if (this.#total > this.limit) return false;
     if (this.#first === undefined) this.#first = chunk;
-    else (this.#rest ??= []).push(chunk);
+    else if (this.#rest === undefined) this.#rest = [chunk];
+    else this.#rest.push(chunk);
     return true;
   }
 

@@ -10,7 +10,9 @@ export type ErrorReporter = (error: unknown, context: { event?: string; id?: str
  *
  * @example
  * ```ts
- * onError: (error) => { if (error instanceof InvalidHandlerResultError) console.error(error.event, error.issues); },
+ * const onError = (error: unknown) => {
+ *   if (error instanceof InvalidHandlerResultError) console.error(error.event, error.issues);
+ * };
  * ```
  */
 export class InvalidHandlerResultError extends Error {

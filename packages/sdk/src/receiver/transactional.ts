@@ -8,10 +8,10 @@ import type { HandlerContext, HandlerResult, WebhookHandlerOptions } from "./typ
  *
  * @example
  * ```ts
- * offer_sent: async ({ data: { offer } }, { tx }) => {
- *   await tx.query("insert into creator_campaigns (offer_id, status) values ($1, 'offered')", [offer.id]);
+ * const offerSent: TransactionalEventHandler<"offer_sent", Queryable> = async ({ data: { offer } }, context: TransactionalContext<Queryable>) => {
+ *   await context.tx.query("insert into creator_campaigns (offer_id, status) values ($1, 'offered')", [offer.id]);
  *   return { type: "offer", id: offer.id, status: "offered" };
- * },
+ * };
  * ```
  */
 export interface TransactionalContext<Tx> extends HandlerContext {
@@ -61,7 +61,10 @@ export type TransactionalWebhookHandlers<E extends EventName, Tx> = { [K in E]: 
  *   handlers: {
  *     creators_synced: async ({ data }, { tx }) => {
  *       const synced = [];
- *       for (const creator of data.creators) synced.push({ dobbletapId: creator.dobbletapId, dttrackerId: await upsertCreator(tx, creator) });
+ *       for (const creator of data.creators) {
+ *         const row = await tx.query<{ id: string }>("insert into creators (handle) values ($1) returning id", [creator.handle]);
+ *         synced.push({ dobbletapId: creator.dobbletapId, dttrackerId: row.rows[0]!.id });
+ *       }
  *       return { synced, failed: [] };
  *     },
  *   },

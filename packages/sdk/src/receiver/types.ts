@@ -20,10 +20,10 @@ export type WebhookHandler = (request: Request) => Promise<Response>;
  *
  * @example
  * ```ts
- * offer_sent: async (event, { deliveryId, request }) => {
+ * const offerSent: EventHandler<"offer_sent"> = async (event, { deliveryId, request }: HandlerContext) => {
  *   console.info(`offer ${event.data.offer.id} via delivery ${deliveryId} from ${request.headers.get("user-agent")}`);
  *   return { type: "offer", id: await offers.create(event.data.offer), status: "offered" };
- * },
+ * };
  * ```
  */
 export interface HandlerContext {
@@ -62,10 +62,7 @@ export type HandlerResult<K extends EventName> = EventResult<K> | DuplicateResul
  * };
  * ```
  */
-export type EventHandler<K extends EventName> = (
-  event: EventEnvelope<K>,
-  context: HandlerContext,
-) => HandlerResult<K> | Promise<HandlerResult<K>>;
+export type EventHandler<K extends EventName> = (event: EventEnvelope<K>, context: HandlerContext) => HandlerResult<K> | Promise<HandlerResult<K>>;
 
 /**
  * One handler per event, for exactly the events `E`: a missing one does not compile, and in an
@@ -84,8 +81,8 @@ export type WebhookHandlers<E extends EventName> = { [K in E]: EventHandler<K> }
  *
  * @example
  * ```ts
- * onOutcome: ({ status, code, event, id, duplicate, ms }) =>
- *   console.info(JSON.stringify({ status, code, event, id, duplicate, ms: Math.round(ms) })),
+ * const onOutcome = ({ status, code, event, id, duplicate, ms }: RequestOutcome) =>
+ *   console.info(JSON.stringify({ status, code, event, id, duplicate, ms: Math.round(ms) }));
  * ```
  */
 export interface RequestOutcome {

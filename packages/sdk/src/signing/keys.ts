@@ -29,10 +29,7 @@ const advice: Record<KeyKind, string> = {
 };
 
 function wrongKind(option: string, expected: KeyKind, given: KeyKind): SignatureError {
-  return new SignatureError(
-    "bad_secret",
-    `${option} needs ${names[expected]}, but it was given ${names[given]}. ${advice[expected]}`,
-  );
+  return new SignatureError("bad_secret", `${option} needs ${names[expected]}, but it was given ${names[given]}. ${advice[expected]}`);
 }
 
 function notString(option: string, expected: KeyKind): SignatureError {

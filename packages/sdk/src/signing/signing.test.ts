@@ -98,7 +98,12 @@ describe("createVerifier(...).verify under concurrency", () => {
       }),
     );
     const verdicts = await Promise.all(
-      deliveries.map(({ headers, body }) => verifier.verify(headers, body).then(() => "ok", () => "refused")),
+      deliveries.map(({ headers, body }) =>
+        verifier.verify(headers, body).then(
+          () => "ok",
+          () => "refused",
+        ),
+      ),
     );
     expect(verdicts).toEqual(deliveries.map((_, index) => (index % 2 === 0 ? "ok" : "refused")));
   });
@@ -134,18 +139,13 @@ describe("createVerifier(...).verify timestamps and headers", () => {
     const v2 = headers["webhook-signature"].replace("v1,", "v2,");
     expect((await rejection(verifier.verify({ ...headers, "webhook-signature": v2 }, body))).reason).toBe("no_valid_signature");
     for (const garbage of ["v1,", "v1,!!!!", "v1", " ", "v1,AAAA"]) {
-      expect((await rejection(verifier.verify({ ...headers, "webhook-signature": garbage }, body))).reason).toBe(
-        "no_valid_signature",
-      );
+      expect((await rejection(verifier.verify({ ...headers, "webhook-signature": garbage }, body))).reason).toBe("no_valid_signature");
     }
   });
 
   it("never puts a secret or a signature into an error message", async () => {
     const headers = await signer.headers("id", body, nowMs);
-    const errors = [
-      await rejection(verifier.verify(headers, "tampered")),
-      await rejection(verifier.verify({ ...headers, "webhook-timestamp": "1" }, body)),
-    ];
+    const errors = [await rejection(verifier.verify(headers, "tampered")), await rejection(verifier.verify({ ...headers, "webhook-timestamp": "1" }, body))];
     for (const error of errors) {
       expect(error.message).not.toContain(secret.slice(6, 20));
       expect(error.message).not.toContain(headers["webhook-signature"].slice(3, 20));

@@ -1,22 +1,15 @@
 /**
  * Test support: a receiver needs exactly its endpoint's handlers (`endpoint` decides them), while
  * most tests care about one event. `endpointFor(handlers)` names the endpoint of the handlers
- * given and gives that endpoint's other events handlers that succeed, with the result the
- * contract's own success interaction names for each event.
+ * given and gives that endpoint's other events handlers that succeed, with each event's example
+ * result (`events[name].exampleResult`).
  */
 import { events, eventsAt, type EndpointId, type EventName, type EventResult } from "@dttracker-dobbletap/contracts";
-import { contractInteractions } from "@dttracker-dobbletap/contracts/pact";
 import type { WebhookHandlers } from "../../src/index.js";
 
-const results = new Map<EventName, unknown>();
-for (const interaction of contractInteractions()) {
-  const body = interaction.response.body as { success?: boolean; result?: unknown };
-  if (interaction.response.status === 200 && body.success === true && !results.has(interaction.event)) results.set(interaction.event, body.result);
-}
-
-/** A result of `name` that the contract accepts (for the example's data, except creator syncs of other data). */
+/** The contract's example result of `name` (for the example's data). */
 export function resultOf<K extends EventName>(name: K): EventResult<K> {
-  return structuredClone(results.get(name)) as EventResult<K>;
+  return structuredClone(events[name].exampleResult) as EventResult<K>;
 }
 
 /** The handlers given, for their endpoint, completed with succeeding handlers for its other events. */
