@@ -8,7 +8,7 @@ import { recordingFetch } from "./record-deliveries.js";
 import { replayDelivery, ReplayError } from "./replay.js";
 import { applyProviderState, ProviderStateError } from "./provider-states.js";
 import type { MockParty } from "./seed.js";
-import type { MockState } from "./state.js";
+import { recordKinds, type MockState, type RecordKind, type StateCursor } from "./state.js";
 
 /** What the admin routes act on; owned by the server. */
 export interface AdminContext {
@@ -34,7 +34,7 @@ export interface AdminContext {
 /** The admin routes, for the start-up banner and `GET /__mock`. */
 export function adminRoutes(as: MockParty): string[] {
   const routes = [
-    "GET    /__mock/state            the whole state (in the seed format)",
+    "GET    /__mock/state            the state in the seed format, a page at a time (?limit=, ?cursor= from next)",
     "GET    /__mock/                 the inspector page (in a browser; JSON for other clients)",
     "GET    /__mock/events           deliveries received, whole; ?event=&status=&id=&after=&limit=, ?direction=out|all",
     "GET    /__mock/events/stream    the same, live (Server-Sent Events; ?after= or Last-Event-ID resumes)",
@@ -95,9 +95,19 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
         case "GET /__mock/":
           // A browser asks for HTML first; scripts (curl, fetch) keep getting the JSON they always got.
           if (/^text\/html/.test(req.headers.accept ?? "")) return sendHtml(res, inspectorPage(context.as));
-          return sendJson(res, 200, { as: context.as, routes: adminRoutes(context.as) });
-        case "GET /__mock/state":
-          return sendJson(res, 200, context.state.snapshot());
+          return sendJson(res, 200, {
+            as: context.as,
+            routes: adminRoutes(context.as),
+            state: context.state.counts(),
+            maxOffers: Number.isFinite(context.state.maxOffers) ? context.state.maxOffers : null,
+            evicted: context.state.evicted,
+          });
+        case "GET /__mock/state": {
+          const paging = parsePaging(res, query);
+          if (!paging) return;
+          const { next, ...page } = context.state.page(paging.limit, paging.cursor);
+          return sendJson(res, 200, next === undefined ? page : { ...page, next: `${next.kind}.${next.after}` });
+        }
         case "GET /__mock/events": {
           const filter = parseFilter(res, query);
           if (!filter) return;
@@ -177,6 +187,28 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
   };
 }
 
+/** How many records a page of `GET /__mock/state` holds unless `?limit=` says otherwise, and at most. */
+export const STATE_PAGE = { default: 1000, max: 10_000 } as const;
+const CURSOR = new RegExp(`^(${recordKinds.join("|")})\\.(\\d{1,15})$`);
+
+/** `?limit=` and `?cursor=` of `GET /__mock/state`, or a 400 naming the bad one (and undefined). */
+function parsePaging(res: ServerResponse, query: URLSearchParams): { limit: number; cursor?: StateCursor } | undefined {
+  const rawLimit = query.get("limit");
+  const limit = rawLimit === null || rawLimit === "" ? STATE_PAGE.default : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > STATE_PAGE.max) {
+    sendError(res, 400, `limit=${rawLimit!.slice(0, 20)}: give a whole number from 1 to ${STATE_PAGE.max} (default ${STATE_PAGE.default}).`);
+    return undefined;
+  }
+  const rawCursor = query.get("cursor");
+  if (rawCursor === null || rawCursor === "") return { limit };
+  const match = CURSOR.exec(rawCursor);
+  if (!match) {
+    sendError(res, 400, `cursor=${rawCursor.slice(0, 40)} is not a cursor of this route: pass the "next" of the page before, unchanged (e.g. offers.1234).`);
+    return undefined;
+  }
+  return { limit, cursor: { kind: match[1] as RecordKind, after: Number(match[2]) } };
+}
+
 /** The query's filter, or a 400 naming the bad parameter (and undefined). */
 function parseFilter(res: ServerResponse, query: URLSearchParams): ReturnType<typeof parseEventFilter> | undefined {
   try {
@@ -197,6 +229,14 @@ function sendHtml(res: ServerResponse, html: string): void {
   res.end(html);
 }
 
+// An entry is serialised once however many streams (inspector tabs) send it; entries never change once logged.
+const serialised = new WeakMap<ReceivedEvent, string>();
+function wireForm(entry: ReceivedEvent): string {
+  let text = serialised.get(entry);
+  if (text === undefined) serialised.set(entry, (text = JSON.stringify(entry)));
+  return text;
+}
+
 /**
  * `GET /__mock/events/stream`: the log as Server-Sent Events. First the kept entries that match
  * (after `after`), then each new one; `event: clear` when the log is cleared (a reset). A comment
@@ -204,7 +244,7 @@ function sendHtml(res: ServerResponse, html: string): void {
  */
 function stream(req: IncomingMessage, res: ServerResponse, events: EventLog, filter: ReturnType<typeof parseEventFilter>): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-  const send = (entry: ReceivedEvent) => res.write(`id: ${entry.seq}\nevent: delivery\ndata: ${JSON.stringify(entry)}\n\n`);
+  const send = (entry: ReceivedEvent) => res.write(`id: ${entry.seq}\nevent: delivery\ndata: ${wireForm(entry)}\n\n`);
   for (const entry of events.list(filter)) send(entry);
   const live = { ...filter, after: undefined, limit: undefined };
   const unsubscribe = events.subscribe((entry) => {

@@ -15,6 +15,7 @@ import { createLineWriter } from "./log.js";
 import { openPersistence, type MockPersistence } from "./persistence.js";
 import { readSeedFile, SeedError, type MockParty } from "./seed.js";
 import { defaultBase, defaultPort, startMockServer } from "./server.js";
+import { DEFAULT_MAX_OFFERS } from "./state.js";
 import { trigger, TriggerInputError, type TriggerReport } from "./trigger.js";
 
 /** Exit codes, as the README documents them. */
@@ -89,9 +90,29 @@ interface ServeFlags {
   dataDir?: string;
   databaseUrl?: string;
   logFormat: "text" | "json";
+  maxOffers?: number;
+}
+
+function maxOffers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number of offers, at least 1.");
+  return n;
+}
+
+/** --max-offers, then MOCK_MAX_OFFERS, then the default; a bad variable stops the start like a bad flag. */
+function maxOffersFrom(flag: number | undefined): number {
+  if (flag !== undefined) return flag;
+  const variable = process.env.MOCK_MAX_OFFERS;
+  if (variable === undefined || variable === "") return DEFAULT_MAX_OFFERS;
+  try {
+    return maxOffers(variable);
+  } catch (error) {
+    return fail(`MOCK_MAX_OFFERS=${variable.slice(0, 20)}: ${(error as Error).message}`);
+  }
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
+  const offersBound = maxOffersFrom(flags.maxOffers);
   const seed = flags.seed === undefined ? undefined : await readSeedFile(flags.seed).catch((error: Error) => fail(error.message));
   if (flags.dttrackerUrl !== undefined) {
     if (flags.as !== "dobbletap") fail("--dttracker-url is for --as dobbletap (where the creator's accept/decline events go).");
@@ -139,6 +160,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     dttrackerUrl: flags.dttrackerUrl,
     log: flags.quiet ? false : write,
     logFormat: flags.logFormat,
+    maxOffers: offersBound,
   }).catch((error: NodeJS.ErrnoException) =>
     fail(
       error.code === "EADDRINUSE"
@@ -173,7 +195,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   for (const route of mock.routes) out(`  POST ${route.url}  (${route.events.join(", ")})`);
   out(`Admin routes (no signature), under ${mock.origin}:`);
   for (const route of mock.adminRoutes) out(`  ${route}`);
-  out(`State: ${seed ? `seed file ${flags.seed}` : flags.empty ? "empty" : "demo seed"} (${mock.state.summary()})`);
+  out(`State: ${seed ? `seed file ${flags.seed}` : flags.empty ? "empty" : "demo seed"} (${mock.state.summary()}); at most ${offersBound} offers kept (--max-offers)`);
   out(`Kept in: ${persistence ? `${persistence.description} (survives a restart; a saved state replaces the seed)` : "memory (lost on exit; --data-dir or --database-url keeps it)"}`);
   if (flags.as === "dobbletap" && flags.dttrackerUrl) out(`Offer decisions go to DTTracker at ${flags.dttrackerUrl}`);
   out("");
@@ -305,6 +327,7 @@ const program = new Command("mock-server")
   .addOption(new Option("--log-format <format>", "per-delivery lines: text, or json (one object a line)").choices(["text", "json"]).default("text"))
   .option("--data-dir <dir>", "folder for the mock's own files: its development secret (default .mock-server in the working directory); when given, also the state and remembered deliveries, in a PGlite database (survives a restart)")
   .option("--database-url <url>", "keep the state and remembered deliveries in this PostgreSQL database instead")
+  .option("--max-offers <n>", `keep at most this many offers, forgetting finished ones first (default: $MOCK_MAX_OFFERS, else ${DEFAULT_MAX_OFFERS})`, maxOffers)
   .action((flags: ServeFlags) => serve(flags));
 
 program

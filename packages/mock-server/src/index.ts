@@ -16,16 +16,22 @@
 export { startMockServer, defaultBase, defaultPort, type MockServerOptions, type RunningMockServer } from "./server.js";
 export {
   MockState,
+  DEFAULT_MAX_OFFERS,
   type AssignmentRecord,
   type Brand,
   type CampaignRecord,
   type CampaignStatus,
   type CreatorRecord,
   type Decision,
+  type Evictions,
   type MockSeed,
+  type MockStateOptions,
   type OfferRecord,
   type OfferStatus,
   type Outcome,
+  type RecordKind,
+  type StateCursor,
+  type StatePage,
 } from "./state.js";
 export { demoSeed, parseSeed, readSeedFile, SeedError, SeedSchema, type MockParty } from "./seed.js";
 export { FaultInjector, parseFaultConfig, FaultConfigError, type Fault, type FaultConfig } from "./faults.js";

@@ -1,19 +1,18 @@
-import { endpoints, eventsAt, MAX_BODY_BYTES, type EndpointId, type EventName } from "@dttracker-dobbletap/contracts";
+import { endpoints, eventsAt, type EndpointId, type EventName } from "@dttracker-dobbletap/contracts";
 import {
   ContractError,
   createSigner,
-  createWebhookHandler,
+  createWebhookReceiver,
   duplicateResult,
   generateSecret,
-  readCappedBody,
   type RequestOutcome,
-  type WebhookHandler,
   type WebhookSigner,
 } from "@dttracker-dobbletap/sdk";
 import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node";
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
 import type { PostgresDedupStore, Queryable } from "@dttracker-dobbletap/sdk/postgres";
+import { headerOf, tapBody, type Receiver } from "./receiver-seam.js";
 
 /** One webhook route the mock serves. */
 export interface WebhookRoute {
@@ -47,8 +46,8 @@ export function createWebhookRoutes(
   signatures: SignatureMode,
   onOutcome: (path: string, outcome: RequestOutcome) => void,
   persist?: RoutePersistence,
-  /** Wraps each route's Web handler (the mock's delivery log records through it). */
-  wrap: (handler: WebhookHandler, path: string) => WebhookHandler = (handler) => handler,
+  /** Wraps each route's receiver core (the mock's delivery log records through it). */
+  wrap: (receiver: Receiver, path: string) => Receiver = (receiver) => receiver,
 ): WebhookRoute[] {
   // With verification off, requests are signed with a secret only this process holds.
   const secret = signatures.verify ? signatures.secret : generateSecret();
@@ -60,16 +59,16 @@ export function createWebhookRoutes(
     const path = base + endpoints[endpoint].path;
     const accepted = eventsAt(endpoint) as EventName[];
     const apply = applyTo(state);
-    const handle =
+    const receiver =
       persist === undefined
-        ? createWebhookHandler({
+        ? createWebhookReceiver({
             ...(secret !== undefined && { secrets: secret }),
             ...(verifyKey !== undefined && { publicKeys: [verifyKey] }),
             endpoint,
             handlers: Object.fromEntries(accepted.map((name) => [name, apply])) as never,
             onOutcome: (outcome) => onOutcome(path, outcome),
           })
-        : createWebhookHandler({
+        : createWebhookReceiver({
             ...(secret !== undefined && { secrets: secret }),
             ...(verifyKey !== undefined && { publicKeys: [verifyKey] }),
             endpoint,
@@ -88,8 +87,9 @@ export function createWebhookRoutes(
             ) as never,
             onOutcome: (outcome) => onOutcome(path, outcome),
           });
-    const web = signatures.verify ? handle : resigning(handle, signer, signatures.foreignOnce);
-    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(wrap(web, path)) });
+    // toNodeListener drains an oversized upload before its 413, so the sender reads the 413.
+    const core = signatures.verify ? receiver : resigning(receiver, signer, signatures.foreignOnce);
+    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(wrap(core, path)) });
   }
   return routes;
 }
@@ -113,33 +113,29 @@ const utf8 = new TextDecoder();
 
 /**
  * `--no-verify-signatures`: the SDK's receiver has no signature-less mode (on purpose), so the mock
- * signs each request itself, with a secret only it holds, and hands it on. Everything after the
- * signature check — size, JSON, the contract, `webhook-id` = `id`, dedup, the rules — still runs in
- * the SDK, unchanged. The id signed is the `webhook-id` header if sent, else the envelope's `id`.
+ * signs each request itself, with a secret only it holds, once the receiver has read its body (a
+ * signature covers the bytes; the receiver checks it only after reading them). Everything else —
+ * size, JSON, the contract, `webhook-id` = `id`, dedup, the rules — still runs in the SDK,
+ * unchanged. The id signed is the `webhook-id` header if sent, else the envelope's `id`.
  */
-function resigning(handle: WebhookHandler, signer: WebhookSigner, foreignOnce: () => boolean): WebhookHandler {
-  return async (request) => {
-    if (request.method !== "POST") return handle(request);
-    const declared = request.headers.get("content-length");
-    if (declared !== null && Number(declared) > MAX_BODY_BYTES) return handle(request);
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = await readCappedBody(request.body, MAX_BODY_BYTES);
-    } catch {
-      // Cut off mid-body: nothing to sign; the receiver refuses what is left.
-      return handle(new Request(request.url, { method: "POST", headers: request.headers, body: "" }));
-    }
-    // Past the contract's limit: handed on too large, so the receiver answers its 413.
-    bytes ??= new Uint8Array(MAX_BODY_BYTES + 1);
-    const id = request.headers.get("webhook-id") ?? idOf(bytes) ?? crypto.randomUUID();
-    // "Signed with another secret" (a provider state) must still be refused as a verifying receiver would.
-    const headers = new Headers(request.headers);
-    const signed = await (foreignOnce() ? createSigner(generateSecret()) : signer).headers(id, bytes);
-    for (const [name, value] of Object.entries(signed)) headers.set(name, value);
-    return handle(new Request(request.url, { method: "POST", headers, body: bytes as Uint8Array<ArrayBuffer> }));
+function resigning(receiver: Receiver, signer: WebhookSigner, foreignOnce: () => boolean): Receiver {
+  return {
+    receive(delivery) {
+      if (delivery.method !== "POST") return receiver.receive(delivery);
+      const headers = delivery.headers instanceof Headers ? new Headers(delivery.headers) : { ...delivery.headers };
+      const body = tapBody(delivery.body, async (bytes) => {
+        const id = headerOf(headers, "webhook-id") ?? idOf(bytes) ?? crypto.randomUUID();
+        // "Signed with another secret" (a provider state) must still be refused as a verifying receiver would.
+        const signed = await (foreignOnce() ? createSigner(generateSecret()) : signer).headers(id, bytes);
+        for (const [name, value] of Object.entries(signed)) {
+          if (headers instanceof Headers) headers.set(name, value);
+          else headers[name] = value;
+        }
+      });
+      return receiver.receive({ ...delivery, headers, body });
+    },
   };
 }
-
 
 function idOf(bytes: Uint8Array): string | undefined {
   try {

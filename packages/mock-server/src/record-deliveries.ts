@@ -1,53 +1,40 @@
-import { MAX_BODY_BYTES } from "@dttracker-dobbletap/contracts";
-import { readCappedBody, type WebhookHandler } from "@dttracker-dobbletap/sdk";
 import { loggedBody, loggedHeaders, type ReceivedEvent, type SignatureCheck } from "./log.js";
+import { headerOf, headerPairs, tapBody, type Delivery, type DeliveryAnswer, type Receiver } from "./receiver-seam.js";
 
 const utf8 = new TextDecoder();
 
 /**
- * Wraps a webhook route's receiver so each delivery is logged whole: the request's headers and raw
- * body, the answer's status and body, the outcome read from that answer. The receiver sees the same
- * bytes (a body over the contract's limit is still refused by it, with a 413).
+ * Wraps a webhook route's receiver core so each delivery is logged whole: the request's headers and
+ * raw body (as the core read them: a body it refused unread is logged empty), the answer's status
+ * and body, the outcome read from that answer. The core sees the same bytes and answers the same.
  *
  * @example
  * ```ts
- * const web = recordDeliveries(handle, "/functions/v1/dobbletap-webhooks", { verify: true }, (entry) => log.push(entry));
+ * const logged = recordDeliveries(receiver, "/functions/v1/dobbletap-webhooks", { verify: true }, (entry) => log.push(entry));
  * ```
  */
 export function recordDeliveries(
-  handle: WebhookHandler,
+  receiver: Receiver,
   path: string,
   options: { verify: boolean },
   record: (entry: ReceivedEvent) => void,
-): WebhookHandler {
-  return async (request) => {
-    const started = performance.now();
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    // Do not read what the receiver refuses unread.
-    const bytes = request.method !== "POST" || declared > MAX_BODY_BYTES ? undefined : await readForLog(request);
-    const forwarded =
-      bytes === undefined ? request : new Request(request.url, { method: request.method, headers: request.headers, body: bytes });
-    const response = await handle(forwarded);
-    const answer = await response.clone().text();
-    const text = bytes === undefined || bytes.byteLength > MAX_BODY_BYTES ? "" : utf8.decode(bytes);
-    record(entryFor(path, request, text, response.status, answer, options.verify, performance.now() - started));
-    return response;
+): Receiver {
+  return {
+    async receive(delivery) {
+      const started = performance.now();
+      let bytes: Uint8Array | undefined;
+      const answer = await receiver.receive({ ...delivery, body: tapBody(delivery.body, (read) => void (bytes = read)) });
+      record(entryFor(path, delivery, bytes === undefined ? "" : utf8.decode(bytes), answer, options.verify, performance.now() - started));
+      return answer;
+    },
   };
 }
 
-/**
- * The body to log and hand on, read with the SDK's cap: a body past the contract's limit is handed
- * on as one that is (the receiver answers 413) and logged empty; one cut off mid-way, as empty.
- */
-async function readForLog(request: Request): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = await readCappedBody(request.body, MAX_BODY_BYTES).catch(() => new Uint8Array(0));
-  return (bytes ?? new Uint8Array(MAX_BODY_BYTES + 1)) as Uint8Array<ArrayBuffer>;
-}
-
-function entryFor(path: string, request: Request, text: string, status: number, answer: string, verify: boolean, ms: number): ReceivedEvent {
+function entryFor(path: string, delivery: Delivery, text: string, answer: DeliveryAnswer, verify: boolean, ms: number): ReceivedEvent {
+  const status = answer.status;
   const signature: SignatureCheck = !verify
     ? "not checked"
-    : !request.headers.has("webhook-signature")
+    : headerOf(delivery.headers, "webhook-signature") === null
       ? "missing"
       : status === 401
         ? "failed"
@@ -57,9 +44,9 @@ function entryFor(path: string, request: Request, text: string, status: number, 
   const entry: ReceivedEvent = { at: new Date().toISOString(), path, status, ms, direction: "in" };
   const envelope = parse(text) as { event?: unknown; id?: unknown } | undefined;
   if (typeof envelope?.event === "string") entry.event = envelope.event.slice(0, 100);
-  const id = request.headers.get("webhook-id") ?? (typeof envelope?.id === "string" ? envelope.id : undefined);
+  const id = headerOf(delivery.headers, "webhook-id") ?? (typeof envelope?.id === "string" ? envelope.id : undefined);
   if (id) entry.id = id.slice(0, 200);
-  const body = parse(answer) as { success?: boolean; duplicate?: boolean; result?: unknown; error?: { code?: string; message?: string } } | undefined;
+  const body = parse(answer.body) as { success?: boolean; duplicate?: boolean; result?: unknown; error?: { code?: string; message?: string } } | undefined;
   if (body?.success === true) {
     if (body.duplicate) entry.duplicate = true;
     if (body.result !== undefined) entry.result = body.result;
@@ -67,8 +54,8 @@ function entryFor(path: string, request: Request, text: string, status: number, 
     if (typeof body.error.code === "string") entry.code = body.error.code;
     if (typeof body.error.message === "string") entry.error = body.error.message;
   }
-  entry.request = { method: request.method, headers: loggedHeaders(request.headers, signature), ...loggedBody(text), signature };
-  entry.response = { status, ...loggedBody(answer) };
+  entry.request = { method: delivery.method, headers: loggedHeaders(headerPairs(delivery.headers), signature), ...loggedBody(text), signature };
+  entry.response = { status, ...loggedBody(answer.body) };
   return entry;
 }
 

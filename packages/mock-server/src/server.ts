@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorAnswer, errorCodeList, parties, statusOf, type ErrorCode } from "@dttracker-dobbletap/contracts";
-import { generateSecret, type RequestOutcome, type WebhookHandler } from "@dttracker-dobbletap/sdk";
+import { generateSecret, type RequestOutcome } from "@dttracker-dobbletap/sdk";
 import { webhookServerOptions, type NodeListener, type ServerBounds } from "@dttracker-dobbletap/sdk/node";
 import { adminRoutes, createAdmin } from "./admin.js";
 import { guardConnections } from "./connection-guard.js";
@@ -9,10 +9,11 @@ import { FaultInjector, type Fault } from "./faults.js";
 import { sendError, sendJson } from "./http.js";
 import { EventLog, formatJsonLine, formatLine, loggedHeaders, type ReceivedEvent } from "./log.js";
 import { recordDeliveries } from "./record-deliveries.js";
+import type { Receiver } from "./receiver-seam.js";
 import { createWebhookRoutes, type WebhookRoute } from "./receivers.js";
 import { demoSeed, type MockParty } from "./seed.js";
 import type { MockPersistence } from "./persistence.js";
-import { MockState, type MockSeed } from "./state.js";
+import { DEFAULT_MAX_OFFERS, MockState, type MockSeed } from "./state.js";
 
 /**
  * The default base path of each party's functions (Supabase's layout): the contract's `parties[as].basePath`.
@@ -71,6 +72,13 @@ export interface MockServerOptions {
   log?: ((line: string) => void) | false;
   /** `text` (default): one readable line per delivery; `json`: one JSON object per line. */
   logFormat?: "text" | "json";
+  /**
+   * At most this many offers are kept (default {@link DEFAULT_MAX_OFFERS}, 100 000; `Infinity`: no
+   * bound). Past it the oldest finished offer (accepted, declined, cancelled) is forgotten first, then
+   * the oldest `offered` one; `GET /__mock` counts them. An event that names a forgotten offer is
+   * answered as for an offer never seen (the README's "Bounded state").
+   */
+  maxOffers?: number;
   /** How many requests `GET /__mock/events` keeps. Default 10 000. */
   eventLogCapacity?: number;
   /**
@@ -137,7 +145,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const persistence = options.persistence;
   const saved = persistence ? await persistence.load(as) : undefined;
-  const state = new MockState(saved ?? seed());
+  const state = new MockState(saved ?? seed(), { maxOffers: options.maxOffers ?? DEFAULT_MAX_OFFERS });
   const persist = persistence && {
     dedupStore: persistence.dedupStore,
     save: (tx: Parameters<MockPersistence["save"]>[2]) => persistence.save(as, state.snapshot(), tx),
@@ -153,7 +161,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
   // The log is written from each request and its answer (recordDeliveries), not from the outcome.
   const onOutcome = (_path: string, _outcome: RequestOutcome) => {};
-  const wrap = (handler: WebhookHandler, path: string) => recordDeliveries(handler, path, { verify: verifySignatures }, record);
+  const wrap = (receiver: Receiver, path: string) => recordDeliveries(receiver, path, { verify: verifySignatures }, record);
 
   let routes: WebhookRoute[] = [];
   const receivers = new Map<string, NodeListener>();

@@ -187,3 +187,161 @@ describe("MockState as DTTracker", () => {
     expect(copy.snapshot()).toEqual(state.snapshot());
   });
 });
+
+describe("MockState's indexes", () => {
+  const campaign = () => demoSeed("dobbletap").campaigns![0]!;
+  const creator = (n: number) => ({ ...demoSeed("dobbletap").creators![0]!, dobbletapId: ids(), handle: `creator_${n}` });
+  const offer = (campaignId: string, creatorId: string) => ({ ...events.offer_sent.example.data.offer, id: ids(), campaignId, creatorId });
+
+  it("activation_cancelled for one creator cancels that creator's open offers in that campaign only", () => {
+    const other = { ...campaign(), id: ids() };
+    const [a, b] = [creator(1), creator(2)];
+    const state = new MockState({ campaigns: [campaign(), other], creators: [a, b] }, { newId: ids });
+    const mine = state.putOffer(offer(campaignId, a.dobbletapId));
+    const decided = state.putOffer(offer(campaignId, a.dobbletapId), "declined");
+    const otherCreator = state.putOffer(offer(campaignId, b.dobbletapId));
+    const otherCampaign = state.putOffer(offer(other.id, a.dobbletapId));
+    state.apply(example("activation_cancelled", (d) => ((d.creatorId = a.dobbletapId), (d.reason = "Brief changed"))));
+    expect([mine, decided, otherCreator, otherCampaign].map((o) => state.offers.get(o.id)!.status)).toEqual(["cancelled", "declined", "offered", "offered"]);
+    expect(state.offers.get(mine.id)!.reason).toBe("Brief changed");
+  });
+
+  it("the indexes follow edits made to the maps directly: a deleted offer is not cancelled, a replaced one is found under its new campaign", () => {
+    const other = { ...campaign(), id: ids() };
+    const a = creator(1);
+    const state = new MockState({ campaigns: [campaign(), other], creators: [a] }, { newId: ids });
+    const gone = state.putOffer(offer(campaignId, a.dobbletapId));
+    const moved = state.putOffer(offer(campaignId, a.dobbletapId));
+    state.offers.delete(gone.id);
+    state.offers.set(moved.id, { ...moved, campaignId: other.id });
+    state.apply(example("activation_cancelled", (d) => ((d.campaignId = other.id), delete d.creatorId)));
+    expect(state.offers.get(moved.id)!.status).toBe("cancelled");
+    expect(state.offers.has(gone.id)).toBe(false);
+    // removeCampaign takes the campaign's offers and cancelled assignments with it, no others.
+    const kept = state.putOffer(offer(campaignId, a.dobbletapId));
+    state.apply(example("activation_cancelled", (d) => (d.creatorId = a.dobbletapId)));
+    state.removeCampaign(other.id);
+    expect([state.offers.has(moved.id), state.offers.has(kept.id), state.assignmentOf(campaignId, a.dobbletapId) !== undefined]).toEqual([false, true, true]);
+    state.reactivateCampaign(campaignId);
+    expect(state.assignmentOf(campaignId, a.dobbletapId)).toBeUndefined();
+  });
+
+  it("creators_synced sees a handle freed by a re-sync in the same batch, and one freed by deleting its creator", () => {
+    const state = new MockState({}, { newId: ids });
+    const base = example("creators_synced").data.creators[0]!;
+    const [a, b] = [ids(), ids()];
+    state.apply<"creators_synced">(example("creators_synced", (d) => (d.creators = [{ ...base, dobbletapId: a, handle: "Alpha" }])));
+    // b cannot take a's handle (in any case), until a moves to another one earlier in the same batch.
+    expect(state.apply<"creators_synced">(example("creators_synced", (d) => (d.creators = [{ ...base, dobbletapId: b, handle: "alpha" }])))).toMatchObject({
+      ok: true,
+      result: { failed: [{ dobbletapId: b }] },
+    });
+    const swap = state.apply<"creators_synced">(
+      example("creators_synced", (d) => (d.creators = [{ ...base, dobbletapId: a, handle: "beta" }, { ...base, dobbletapId: b, handle: "alpha" }])),
+    );
+    expect(swap.ok && swap.result.failed).toEqual([]);
+    state.creators.delete(b);
+    const c = ids();
+    const taken = state.apply<"creators_synced">(example("creators_synced", (d) => (d.creators = [{ ...base, dobbletapId: c, handle: "ALPHA" }])));
+    expect(taken.ok && taken.result.failed).toEqual([]);
+  });
+});
+
+describe("MockState with maxOffers", () => {
+  const seed = () => demoSeed("dobbletap");
+  const send = (state: MockState) => {
+    const id = ids();
+    const outcome = state.apply(example("offer_sent", (d) => (d.offer.id = id)));
+    expect(outcome.ok).toBe(true);
+    return id;
+  };
+
+  it("forgets finished offers first, the oldest finished first, then the oldest offered; never the one being written; counts each", () => {
+    const state = new MockState(seed(), { newId: ids, maxOffers: 3 });
+    const [first, second, third] = [send(state), send(state), send(state)];
+    state.decide(third, "declined");
+    state.decide(second, "accepted");
+    const fourth = send(state);
+    // third finished first: it goes first, although first and second are older.
+    expect([...state.offers.keys()]).toEqual([first, second, fourth]);
+    send(state);
+    expect(state.offers.has(second)).toBe(false);
+    const sixth = send(state);
+    // No finished offer left: the oldest offered one goes.
+    expect(state.offers.has(first)).toBe(false);
+    expect(state.offers.size).toBe(3);
+    expect(state.offers.has(sixth)).toBe(true);
+    expect(state.evicted).toEqual({ offers: 3 });
+  });
+
+  it("an event naming a forgotten offer is answered as for an offer never seen (documented): a re-send creates it again", () => {
+    const state = new MockState(seed(), { newId: ids, maxOffers: 1 });
+    const first = state.apply<"offer_sent">(example("offer_sent"));
+    send(state);
+    expect(state.offers.has(offerId)).toBe(false);
+    const again = state.apply<"offer_sent">(example("offer_sent"));
+    expect(again).toMatchObject({ ok: true, duplicate: false, result: { status: "offered" } });
+    expect(again.ok && first.ok && again.result.id).not.toBe(first.ok && first.result.id);
+    expect(state.decide(ids(), "accepted")).toMatchObject({ ok: false, code: "OFFER_NOT_FOUND" });
+  });
+
+  it("a provider state's finished offer is kept although it is the only finished one; a seed over the bound is cut on load; reset counts from 0", () => {
+    const state = new MockState(seed(), { newId: ids, maxOffers: 2 });
+    send(state);
+    send(state);
+    const kept = state.putOffer({ ...events.offer_sent.example.data.offer, id: ids() }, "declined");
+    expect(state.offers.has(kept.id)).toBe(true);
+    expect(state.offers.size).toBe(2);
+    const offers = Array.from({ length: 5 }, () => ({ ...events.offer_sent.example.data.offer, id: ids() }));
+    state.load({ ...seed(), offers });
+    expect([...state.offers.keys()]).toEqual(offers.slice(3).map((o) => o.id));
+    expect(state.evicted.offers).toBe(3);
+    state.load(seed());
+    expect(state.evicted.offers).toBe(0);
+    expect(() => new MockState({}, { maxOffers: 0 })).toThrow(/maxOffers must be at least 1/);
+  });
+});
+
+describe("MockState.page", () => {
+  const offers = (n: number) => Array.from({ length: n }, () => ({ ...events.offer_sent.example.data.offer, id: ids() }));
+  const walk = (state: MockState, limit: number, between?: (page: number) => void) => {
+    const seen: string[] = [];
+    let page = state.page(limit);
+    for (let n = 0; ; n++) {
+      expect(Object.values(page).flat().length).toBeLessThanOrEqual(limit + 1);
+      seen.push(...page.brands.map((b) => b.id), ...page.campaigns.map((c) => c.id), ...page.creators.map((c) => c.dobbletapId), ...page.offers.map((o) => o.id));
+      if (!page.next) return seen;
+      between?.(n);
+      page = state.page(limit, page.next);
+    }
+  };
+
+  it("a state within one page is the snapshot, with no next", () => {
+    const state = new MockState({ ...demoSeed("dttracker"), offers: offers(3) });
+    expect(state.page(1000)).toEqual(state.snapshot());
+  });
+
+  it("pages list every record once, in the snapshot's order, across kinds, at most limit a page", () => {
+    const state = new MockState({ ...demoSeed("dobbletap"), offers: offers(10) });
+    const all = state.snapshot();
+    const expected = [...all.brands.map((b) => b.id), ...all.campaigns.map((c) => c.id), ...all.creators.map((c) => c.dobbletapId), ...all.offers.map((o) => o.id)];
+    for (const limit of [1, 2, 3, 7, 13, 100]) expect(walk(state, limit)).toEqual(expected);
+  });
+
+  it("records deleted or added between pages: none listed twice, none still held skipped", () => {
+    const state = new MockState({ ...demoSeed("dobbletap"), offers: offers(20) });
+    const before = [...state.offers.keys()];
+    const added: string[] = [];
+    const seen = walk(state, 4, (n) => {
+      // Forget an offer already listed and one not yet listed; add one.
+      state.offers.delete(before[n]!);
+      if (n === 1) state.offers.delete(before[19]!);
+      const offer = state.putOffer({ ...events.offer_sent.example.data.offer, id: ids() });
+      added.push(offer.id);
+    });
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of state.offers.keys()) expect(seen).toContain(id);
+    expect(seen).not.toContain(before[19]);
+    expect(seen).toEqual(expect.arrayContaining(added));
+  });
+});

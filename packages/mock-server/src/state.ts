@@ -1,20 +1,20 @@
-import {
-  clearableFields,
-  type Campaign,
-  type Creator,
-  type ErrorCode,
-  type EventData,
-  type EventEnvelope,
-  type EventName,
-  type EventResult,
-  type Offer,
+import type {
+  Campaign,
+  Creator,
+  ErrorCode,
+  EventEnvelope,
+  EventName,
+  EventResult,
+  Offer,
 } from "@dttracker-dobbletap/contracts";
-import { sameContent } from "./same-content.js";
+import { applyRule, decideOffer } from "./rules.js";
+import { MultiIndex, Table } from "./table.js";
 
 /**
- * The mock's store and the contract's business rules, in one pure module: no I/O, no clock, ids come
- * from an injectable generator. The HTTP layer (server.ts) only maps an {@link Outcome} to an answer,
- * so every rule can be unit-tested without a socket.
+ * The mock's store: its records, the indexes that let every rule touch only the records it is about,
+ * and the bound on how many offers it keeps. Pure: no I/O, no clock, ids from an injectable
+ * generator. What each event does to the store is in rules.ts; the HTTP layer only maps an
+ * {@link Outcome} to an answer, so every rule can be unit-tested without a socket.
  */
 
 /** A brand, as DTTracker knows it. */
@@ -75,16 +75,56 @@ export type Outcome<R> = { ok: true; result: R; duplicate: boolean } | { ok: fal
 /** A creator's or the whole campaign's decision on an offer. */
 export type Decision = "accepted" | "declined";
 
-const fail = (code: ErrorCode, message: string) => ({ ok: false, code, message }) as const;
-const done = <R>(result: R, duplicate = false) => ({ ok: true, result, duplicate }) as const;
-
-/** Drops `undefined` members so records compare and print cleanly. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** Options of {@link MockState}. */
+export interface MockStateOptions {
+  /** The id generator (default `crypto.randomUUID`); tests inject a predictable one. */
+  newId?: () => string;
+  /**
+   * At most this many offers are kept (default: no bound; the server's default is
+   * {@link DEFAULT_MAX_OFFERS}). Past it the oldest offer that is no longer `offered` is forgotten
+   * first, then the oldest `offered` one; see the README's "Bounded state".
+   */
+  maxOffers?: number;
 }
+
+/** How many offers a server keeps unless told otherwise (`--max-offers`, `MOCK_MAX_OFFERS`): ~160 MB of them. */
+export const DEFAULT_MAX_OFFERS = 100_000;
+
+/** What the store has forgotten to stay within its bound, since it was last loaded. */
+export interface Evictions {
+  offers: number;
+}
+
+/** The kinds of record, in the order `snapshot()` and `page()` list them. */
+export const recordKinds = ["brands", "campaigns", "creators", "offers", "cancelledAssignments"] as const;
+export type RecordKind = (typeof recordKinds)[number];
+
+/** Where a page of the state resumes: the kind, and the position in it of the last record given. */
+export interface StateCursor {
+  kind: RecordKind;
+  after: number;
+}
+
+/** One page of the state: at most `limit` records in all, in the seed format, and where to go on. */
+export type StatePage = Required<MockSeed> & { next?: StateCursor };
+
+/** A shallow copy without `undefined` members, so records compare and print cleanly. */
+export function defined<T extends object>(value: T): T {
+  // A loop, not Object.fromEntries(entries.filter): this runs for every record stored.
+  const copy: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) copy[key] = value[key];
+  return copy as T;
+}
+
+const assignmentKey = (campaignId: string, creatorId: string) => `${campaignId}:${creatorId}`;
+const isFinished = (status: OfferStatus) => status !== "offered";
 
 /**
  * The in-memory state of one mock party, with the contract's rules.
+ *
+ * The maps are live: reading them is free, and changing them directly (`state.offers.delete(id)`)
+ * keeps every index right. A record's ids (`campaignId`, `creatorId`, a creator's `handle`) are
+ * indexed: replace the record (`putOffer`, `putCreator`) rather than editing them in place.
  *
  * @example
  * ```ts
@@ -95,32 +135,70 @@ function defined<T extends object>(value: T): T {
  * ```
  */
 export class MockState {
-  readonly brands = new Map<string, Brand>();
-  readonly campaigns = new Map<string, CampaignRecord>();
-  readonly creators = new Map<string, CreatorRecord>();
-  readonly offers = new Map<string, OfferRecord>();
-  /** Keyed by `campaignId:creatorId`. */
-  readonly assignments = new Map<string, AssignmentRecord>();
-  private readonly newId: () => string;
+  // Indexes first: the tables' hooks write to them.
+  readonly #offersByCampaign = new MultiIndex<string, string>();
+  readonly #offersByAssignment = new MultiIndex<string, string>();
+  readonly #assignmentsByCampaign = new MultiIndex<string, string>();
+  readonly #creatorsByHandle = new MultiIndex<string, string>();
+  /** Offers no longer `offered`, in the order they became so: the first to forget. */
+  readonly #finished = new Set<string>();
+  #evicted: Evictions = { offers: 0 };
+  readonly #newId: () => string;
+  /** The bound on offers (Infinity: none). */
+  readonly maxOffers: number;
 
-  constructor(seed: MockSeed = {}, options: { newId?: () => string } = {}) {
-    this.newId = options.newId ?? (() => crypto.randomUUID());
+  readonly #brands = new Table<string, Brand>();
+  readonly #campaigns = new Table<string, CampaignRecord>();
+  readonly #creators = new Table<string, CreatorRecord>({
+    added: (id, creator) => this.#creatorsByHandle.add(creator.handle.toLowerCase(), id),
+    removed: (id, creator) => this.#creatorsByHandle.delete(creator.handle.toLowerCase(), id),
+  });
+  readonly #offers = new Table<string, OfferRecord>({
+    added: (id, offer) => {
+      this.#offersByCampaign.add(offer.campaignId, id);
+      this.#offersByAssignment.add(assignmentKey(offer.campaignId, offer.creatorId), id);
+      if (isFinished(offer.status)) this.#finished.add(id);
+    },
+    removed: (id, offer) => {
+      this.#offersByCampaign.delete(offer.campaignId, id);
+      this.#offersByAssignment.delete(assignmentKey(offer.campaignId, offer.creatorId), id);
+      this.#finished.delete(id);
+    },
+  });
+  readonly #assignments = new Table<string, AssignmentRecord>({
+    added: (key, a) => this.#assignmentsByCampaign.add(a.campaignId, key),
+    removed: (key, a) => this.#assignmentsByCampaign.delete(a.campaignId, key),
+  });
+
+  readonly brands: Map<string, Brand> = this.#brands;
+  readonly campaigns: Map<string, CampaignRecord> = this.#campaigns;
+  readonly creators: Map<string, CreatorRecord> = this.#creators;
+  readonly offers: Map<string, OfferRecord> = this.#offers;
+  /** Keyed by `campaignId:creatorId`. */
+  readonly assignments: Map<string, AssignmentRecord> = this.#assignments;
+
+  constructor(seed: MockSeed = {}, options: MockStateOptions = {}) {
+    this.#newId = options.newId ?? (() => crypto.randomUUID());
+    const maxOffers = options.maxOffers ?? Number.POSITIVE_INFINITY;
+    if (!(maxOffers >= 1)) throw new RangeError(`maxOffers must be at least 1 (or absent for no bound), not ${String(options.maxOffers)}.`);
+    this.maxOffers = maxOffers;
     this.load(seed);
   }
 
-  /** Replaces everything with `seed` (empty when omitted). */
+  /** Replaces everything with `seed` (empty when omitted); the eviction count starts again from 0. */
   load(seed: MockSeed = {}): void {
     this.brands.clear();
     this.campaigns.clear();
     this.creators.clear();
     this.offers.clear();
     this.assignments.clear();
+    this.#evicted = { offers: 0 };
     for (const brand of seed.brands ?? []) this.brands.set(brand.id, { ...brand });
     for (const { status, ...campaign } of seed.campaigns ?? []) this.putCampaign(campaign, status ?? "active");
     for (const creator of seed.creators ?? []) this.creators.set(creator.dobbletapId, defined({ ...creator }));
     for (const { status, recordId, ...offer } of seed.offers ?? []) this.putOffer(offer, status ?? "offered", recordId);
     for (const a of seed.cancelledAssignments ?? []) {
-      this.assignments.set(`${a.campaignId}:${a.creatorId}`, defined({ ...a, id: a.id ?? this.newId(), status: "cancelled" as const }));
+      this.assignments.set(assignmentKey(a.campaignId, a.creatorId), defined({ ...a, id: a.id ?? this.#newId(), status: "cancelled" as const }));
     }
   }
 
@@ -142,6 +220,33 @@ export class MockState {
     };
   }
 
+  /**
+   * At most `limit` records, in the order of {@link snapshot} (brands, campaigns, creators, offers,
+   * cancelled assignments), from `cursor` on; `next` is where the following page starts, absent on
+   * the last page. Records added while paging appear on a later page; none is listed twice.
+   *
+   * @example
+   * ```ts
+   * let page = state.page(1000);
+   * while (page.next) page = state.page(1000, page.next);
+   * ```
+   */
+  page(limit: number, cursor?: StateCursor): StatePage {
+    const page: StatePage = { brands: [], campaigns: [], creators: [], offers: [], cancelledAssignments: [] };
+    const tables = this.#tables();
+    let left = limit;
+    const from = cursor === undefined ? 0 : recordKinds.indexOf(cursor.kind);
+    for (let k = from; k < recordKinds.length; k++) {
+      const kind = recordKinds[k]!;
+      const { values, last, more } = tables[kind].page(k === from && cursor ? cursor.after : 0, left);
+      (page[kind] as unknown[]) = values;
+      left -= values.length;
+      // Full: resume after the last record given, in this kind (it may grow meanwhile), unless nothing is left anywhere.
+      if (left === 0 && (more || recordKinds.slice(k + 1).some((later) => tables[later].size > 0))) return { ...page, next: { kind, after: last } };
+    }
+    return page;
+  }
+
   /** Counts per kind, for the start-up banner. */
   summary(): string {
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -151,6 +256,17 @@ export class MockState {
       n(this.creators.size, "creator"),
       n(this.offers.size, "offer"),
     ].join(", ");
+  }
+
+  /** How many records of each kind it holds. */
+  counts(): Record<RecordKind, number> {
+    const tables = this.#tables();
+    return Object.fromEntries(recordKinds.map((kind) => [kind, tables[kind].size])) as Record<RecordKind, number>;
+  }
+
+  /** What was forgotten to stay within {@link maxOffers} since the last load (or reset). */
+  get evicted(): Readonly<Evictions> {
+    return this.#evicted;
   }
 
   /**
@@ -163,8 +279,7 @@ export class MockState {
    * ```
    */
   apply<E extends EventName>(event: EventEnvelope<E>): Outcome<EventResult<E>> {
-    const rule = rules[event.event as E] as Rule<E>;
-    return rule(this, event.data as EventData<E>);
+    return applyRule(this, event);
   }
 
   /**
@@ -179,39 +294,17 @@ export class MockState {
    * ```
    */
   decide(offerId: string, decision: Decision, reason?: string): Outcome<OfferRecord> {
-    const offer = this.offers.get(offerId);
-    if (!offer) {
-      return fail(
-        "OFFER_NOT_FOUND",
-        `Offer ${offerId} is not known here. Only offers delivered with offer_sent can be accepted or declined; check the offerId.`,
-      );
-    }
-    if (offer.status === decision) {
-      if (offer.reason === reason) return done(offer, true);
-      return fail(
-        "INVALID_STATE",
-        `Offer ${offerId} was already ${decision} ${offer.reason === undefined ? "without a reason" : "with another reason"}; a decision cannot be changed. Resend the first decision unchanged, or nothing.`,
-      );
-    }
-    if (offer.status !== "offered") {
-      return fail(
-        "INVALID_STATE",
-        `Offer ${offerId} is already ${offer.status}; it cannot become ${decision}. Only an offer in status offered can be accepted or declined.`,
-      );
-    }
-    offer.status = decision;
-    if (reason !== undefined) offer.reason = reason;
-    return done(offer);
+    return decideOffer(this, offerId, decision, reason);
   }
 
-  // ---- provider-state helpers: make a precondition true, idempotently ----
+  // ---- the store's writes: the rules and the provider states change records through these ----
 
   /** Stores a campaign (replacing any with its id) with the given status; its own record id is kept or made. */
   putCampaign(
     campaign: Campaign & { cancelReason?: string; recordId?: string },
     status: CampaignStatus = "active",
   ): CampaignRecord {
-    const recordId = campaign.recordId ?? this.campaigns.get(campaign.id)?.recordId ?? this.newId();
+    const recordId = campaign.recordId ?? this.campaigns.get(campaign.id)?.recordId ?? this.#newId();
     const record = defined({ ...campaign, status, recordId });
     this.campaigns.set(campaign.id, record);
     if (!this.brands.has(campaign.brand.id)) this.brands.set(campaign.brand.id, { ...campaign.brand });
@@ -221,8 +314,8 @@ export class MockState {
   /** Removes a campaign with its offers and cancelled assignments. */
   removeCampaign(campaignId: string): void {
     this.campaigns.delete(campaignId);
-    for (const [id, offer] of this.offers) if (offer.campaignId === campaignId) this.offers.delete(id);
-    for (const [key, a] of this.assignments) if (a.campaignId === campaignId) this.assignments.delete(key);
+    for (const id of [...(this.#offersByCampaign.get(campaignId) ?? [])]) this.offers.delete(id);
+    this.#dropAssignments(campaignId);
   }
 
   /** Lifts every cancellation of a campaign: active again, no cancelled assignment. */
@@ -232,7 +325,7 @@ export class MockState {
       campaign.status = "active";
       delete campaign.cancelReason;
     }
-    for (const [key, a] of this.assignments) if (a.campaignId === campaignId) this.assignments.delete(key);
+    this.#dropAssignments(campaignId);
   }
 
   /** Stores a creator, keeping its DTTracker id when it has none of its own. */
@@ -243,200 +336,88 @@ export class MockState {
     return record;
   }
 
-  /** Stores an offer (replacing any with its id) in the given status; its own record id is kept or made. */
+  /** A creator other than `except` whose handle is `handle` (case-insensitive), if any: handles are unique. */
+  handleHolder(handle: string, except?: string): string | undefined {
+    for (const id of this.#creatorsByHandle.get(handle.toLowerCase()) ?? []) if (id !== except) return id;
+    return undefined;
+  }
+
+  /**
+   * Stores an offer (replacing any with its id) in the given status; its own record id is kept or
+   * made. Past {@link maxOffers} an older offer is forgotten (never this one).
+   */
   putOffer(offer: Offer & { reason?: string }, status: OfferStatus = "offered", recordId?: string): OfferRecord {
-    const record = defined({ ...offer, status, recordId: recordId ?? this.offers.get(offer.id)?.recordId ?? this.newId() });
+    const record = defined({ ...offer, status, recordId: recordId ?? this.offers.get(offer.id)?.recordId ?? this.#newId() });
     this.offers.set(offer.id, record);
+    if (this.offers.size > this.maxOffers) this.#evictOffers(offer.id);
     return record;
+  }
+
+  /** Moves an offer to `status` (with the reason, if one is given). */
+  setOfferStatus(offer: OfferRecord, status: OfferStatus, reason?: string): void {
+    offer.status = status;
+    if (reason !== undefined) offer.reason = reason;
+    if (!this.offers.has(offer.id)) return;
+    // Re-added at the end: the order of the set is the order offers finished in.
+    this.#finished.delete(offer.id);
+    if (isFinished(status)) this.#finished.add(offer.id);
+  }
+
+  /** Stores a cancelled assignment of a creator in a campaign. */
+  putAssignment(assignment: AssignmentRecord): AssignmentRecord {
+    this.assignments.set(assignmentKey(assignment.campaignId, assignment.creatorId), assignment);
+    return assignment;
   }
 
   /** The cancelled assignment of a creator in a campaign, if any. */
   assignmentOf(campaignId: string, creatorId: string): AssignmentRecord | undefined {
-    return this.assignments.get(`${campaignId}:${creatorId}`);
+    return this.assignments.get(assignmentKey(campaignId, creatorId));
   }
 
-  /** Cancels the offers still open or agreed in a campaign (optionally one creator's only). */
+  /** Cancels the offers still open or agreed in a campaign (optionally one creator's only): only those are read. */
   cancelOffers(campaignId: string, creatorId?: string, reason?: string): void {
-    for (const offer of this.offers.values()) {
-      if (offer.campaignId !== campaignId || (creatorId !== undefined && offer.creatorId !== creatorId)) continue;
-      if (offer.status === "offered" || offer.status === "accepted") {
-        offer.status = "cancelled";
-        if (reason !== undefined) offer.reason = reason;
-      }
+    const ids = creatorId === undefined ? this.#offersByCampaign.get(campaignId) : this.#offersByAssignment.get(assignmentKey(campaignId, creatorId));
+    // A copy: setOfferStatus reorders #finished, not these sets, but the loop must not see its own writes.
+    for (const id of [...(ids ?? [])]) {
+      const offer = this.offers.get(id)!;
+      if (offer.status === "offered" || offer.status === "accepted") this.setOfferStatus(offer, "cancelled", reason);
     }
   }
 
   /** A fresh id (injectable for tests). */
   id(): string {
-    return this.newId();
+    return this.#newId();
   }
-}
 
-type Rule<E extends EventName> = (state: MockState, data: EventData<E>) => Outcome<EventResult<E>>;
-
-function campaignNotFound(campaignId: string, retry: string): Outcome<never> {
-  return fail(
-    "CAMPAIGN_NOT_FOUND",
-    `Campaign ${campaignId} is not known to Dobbletap. Send campaign_created first, then retry this ${retry} with the same id.`,
-  );
-}
-
-function cancelledCampaign(campaign: CampaignRecord, what: string): Outcome<never> {
-  return fail(
-    "INVALID_STATE",
-    `Campaign ${campaign.id} is cancelled; it takes no more ${what}. Publish a new activation (a new campaign id) instead.`,
-  );
-}
-
-/**
- * The contract's business rules, one per event. Routes and handler maps are derived from the
- * contract's event map; only what each event *means* is written here.
- */
-const rules: { [E in EventName]: Rule<E> } = {
-  campaign_created(state, { campaign }) {
-    const known = state.campaigns.get(campaign.id);
-    if (known) {
-      const { status, cancelReason, recordId, ...content } = known;
-      if (sameContent(content, campaign)) return done({ type: "campaign", id: recordId, status }, true);
-      return fail(
-        "INVALID_STATE",
-        `Campaign ${campaign.id} already exists with different content. Send activation_updated to change it, or use a new campaign id.`,
-      );
-    }
-    const record = state.putCampaign(campaign);
-    return done({ type: "campaign", id: record.recordId, status: "active" });
-  },
-
-  activation_updated(state, { campaignId, changes }) {
-    const campaign = state.campaigns.get(campaignId);
-    if (!campaign) return campaignNotFound(campaignId, "update");
-    if (campaign.status === "cancelled") return cancelledCampaign(campaign, "updates");
-    const merged = { ...campaign, ...defined(changes) } as CampaignRecord & Partial<Record<(typeof clearableFields)[number], unknown>>;
-    // v1.1: null clears an optional field.
-    for (const field of clearableFields) if (merged[field] === null) delete merged[field];
-    // The event checks its own fields; only the merged record shows an end before an unchanged start.
-    if (merged.startsAt && merged.endsAt && Date.parse(merged.endsAt) < Date.parse(merged.startsAt)) {
-      return fail(
-        "INVALID_STATE",
-        `The update would end campaign ${campaignId} (endsAt ${merged.endsAt}) before it starts (startsAt ${merged.startsAt}). Send both dates together.`,
-      );
-    }
-    for (const field of clearableFields) delete campaign[field];
-    Object.assign(campaign, merged);
-    return done({ type: "campaign", id: campaign.recordId, status: "active" });
-  },
-
-  activation_cancelled(state, { campaignId, creatorId, reason }) {
-    const campaign = state.campaigns.get(campaignId);
-    if (!campaign) return campaignNotFound(campaignId, "cancellation");
-    if (creatorId === undefined) {
-      if (campaign.status === "cancelled") return done({ type: "campaign", id: campaign.recordId, status: "cancelled" }, true);
-      campaign.status = "cancelled";
-      if (reason !== undefined) campaign.cancelReason = reason;
-      state.cancelOffers(campaignId, undefined, reason);
-      return done({ type: "campaign", id: campaign.recordId, status: "cancelled" });
-    }
-    const known = state.assignmentOf(campaignId, creatorId);
-    if (known) return done({ type: "assignment", id: known.id, status: "cancelled" }, true);
-    if (!state.creators.has(creatorId)) {
-      return fail(
-        "CREATOR_NOT_FOUND",
-        `Creator ${creatorId} is not known to Dobbletap, so it has no assignment in campaign ${campaignId}. Check the creatorId (Dobbletap's dobbletapId).`,
-      );
-    }
-    const assignment: AssignmentRecord = defined({ id: state.id(), campaignId, creatorId, status: "cancelled" as const, reason });
-    state.assignments.set(`${campaignId}:${creatorId}`, assignment);
-    state.cancelOffers(campaignId, creatorId, reason);
-    return done({ type: "assignment", id: assignment.id, status: "cancelled" });
-  },
-
-  offer_sent(state, { offer }) {
-    const known = state.offers.get(offer.id);
-    if (known) {
-      const { status, reason, decisionEventId, recordId, ...content } = known;
-      // v1.1: offer_sent's result is always `offered` — the record as this event created it, even
-      // when the creator has decided since (the decision travels as its own event).
-      if (sameContent(content, offer)) return done({ type: "offer", id: recordId, status: "offered" }, true);
-      return fail(
-        "INVALID_STATE",
-        `Offer ${offer.id} already exists with different content. An offer cannot be changed once sent: send a new offer with a new id.`,
-      );
-    }
-    // v1.1's order: unknown campaign (404), cancelled campaign (409), unknown creator (404).
-    const campaign = state.campaigns.get(offer.campaignId);
-    if (!campaign) return campaignNotFound(offer.campaignId, "offer");
-    if (campaign.status === "cancelled") return cancelledCampaign(campaign, "offers");
-    if (!state.creators.has(offer.creatorId)) {
-      return fail(
-        "CREATOR_NOT_FOUND",
-        `Creator ${offer.creatorId} is not known to Dobbletap. Address offers by the dobbletapId from creators_synced.`,
-      );
-    }
-    if (state.assignmentOf(offer.campaignId, offer.creatorId)) {
-      return fail(
-        "INVALID_STATE",
-        `Creator ${offer.creatorId}'s assignment in campaign ${offer.campaignId} was cancelled; it takes no more offers for this creator.`,
-      );
-    }
-    const record = state.putOffer(offer);
-    return done({ type: "offer", id: record.recordId, status: "offered" });
-  },
-
-  creators_synced(state, { creators }) {
-    const synced: { dobbletapId: string; dttrackerId: string }[] = [];
-    const failed: { dobbletapId: string; error: { code: ErrorCode; message: string } }[] = [];
-    const handles = new Map<string, string>();
-    for (const known of state.creators.values()) handles.set(known.handle.toLowerCase(), known.dobbletapId);
-    for (const creator of creators) {
-      // A batch can partly succeed: a handle held by another creator fails that creator only.
-      const holder = handles.get(creator.handle.toLowerCase());
-      if (holder !== undefined && holder !== creator.dobbletapId) {
-        failed.push({
-          dobbletapId: creator.dobbletapId,
-          error: {
-            code: "INVALID_STATE",
-            message: `Handle ${creator.handle} already belongs to creator ${holder}. Handles are unique; sync the other creator's new handle first.`,
-          },
-        });
-        continue;
-      }
-      const known = state.creators.get(creator.dobbletapId);
-      const dttrackerId = known?.dttrackerId ?? state.id();
-      // An older copy than the one stored is acknowledged but does not overwrite newer data.
-      if (!known || Date.parse(creator.updatedAt) >= Date.parse(known.updatedAt)) {
-        if (known) handles.delete(known.handle.toLowerCase());
-        state.putCreator({ ...creator, dttrackerId });
-        handles.set(creator.handle.toLowerCase(), creator.dobbletapId);
-      }
-      synced.push({ dobbletapId: creator.dobbletapId, dttrackerId });
-    }
-    return done({ synced, failed });
-  },
-
-  offer_accepted(state, data) {
-    return decideByEvent(state, data, "accepted" as const);
-  },
-
-  offer_declined(state, data) {
-    return decideByEvent(state, data, "declined" as const);
-  },
-};
-
-function decideByEvent<D extends Decision>(
-  state: MockState,
-  data: { offerId: string; campaignId: string; creatorId: string; reason?: string | undefined },
-  decision: D,
-): Outcome<{ type: "offer"; id: string; status: D }> {
-  const offer = state.offers.get(data.offerId);
-  // The offer is the event's subject: an unknown offer is named before anything else.
-  if (offer && (offer.campaignId !== data.campaignId || offer.creatorId !== data.creatorId)) {
-    return fail(
-      "INVALID_STATE",
-      `Offer ${data.offerId} belongs to campaign ${offer.campaignId} and creator ${offer.creatorId}, not to the campaignId/creatorId sent. Send the ids from the offer_sent event.`,
-    );
+  #tables(): Record<RecordKind, Table<string, unknown>> {
+    return { brands: this.#brands, campaigns: this.#campaigns, creators: this.#creators, offers: this.#offers, cancelledAssignments: this.#assignments };
   }
-  const outcome = state.decide(data.offerId, decision, data.reason);
-  if (!outcome.ok) return outcome;
-  // offer_accepted/offer_declined are DTTracker's to receive, and the offer is DTTracker's own record.
-  return done({ type: "offer", id: data.offerId, status: decision }, outcome.duplicate);
+
+  #dropAssignments(campaignId: string): void {
+    for (const key of [...(this.#assignmentsByCampaign.get(campaignId) ?? [])]) this.assignments.delete(key);
+  }
+
+  /** Back under the bound: finished offers first (oldest finished first), then the oldest offered ones; never `keep`. */
+  #evictOffers(keep: string): void {
+    while (this.offers.size > this.maxOffers) {
+      let victim: string | undefined;
+      for (const id of this.#finished) {
+        if (id !== keep) {
+          victim = id;
+          break;
+        }
+      }
+      if (victim === undefined) {
+        for (const id of this.offers.keys()) {
+          if (id !== keep) {
+            victim = id;
+            break;
+          }
+        }
+      }
+      if (victim === undefined) return;
+      this.offers.delete(victim);
+      this.#evicted.offers++;
+    }
+  }
 }

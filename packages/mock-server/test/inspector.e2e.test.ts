@@ -118,6 +118,19 @@ describe("the inspector page at /__mock/", () => {
     await screenshot("inspector-fault.png");
   });
 
+  it("a large state is shown a page at a time: Next page lists the offers the first page did not", async () => {
+    const ids = Array.from({ length: 250 }, () => dobbletap.state.putOffer({ ...offer, id: crypto.randomUUID() }).id);
+    await page.reload();
+    // The first page: brand, campaign and creator, then the first 197 offers (200 records).
+    await expect.poll(() => page.locator("[data-testid=offers] tr").count(), WAIT).toBe(197);
+    expect(await page.locator("[data-testid=offers]").textContent()).toContain(ids[0]);
+    await page.click("#state-next");
+    await page.locator("[data-testid=offers] tr", { hasText: ids[249]! }).waitFor(WAIT);
+    expect(await page.locator("[data-testid=offers]").textContent()).not.toContain(ids[0]);
+    await page.click("#state-first");
+    await page.locator("[data-testid=offers] tr", { hasText: ids[0]! }).waitFor(WAIT);
+  });
+
   it("Reset clears the list and the state goes back to the seed", async () => {
     await page.click("#reset");
     await expect.poll(() => page.locator("#log tr").count(), WAIT).toBe(0);

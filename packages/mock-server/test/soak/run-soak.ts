@@ -225,7 +225,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
 
     // The final account, as an integrator would take it: over the admin API.
-    const state = (await admin("GET", "/__mock/state")) as { campaigns: { id: string }[]; offers: { id: string }[] };
+    // GET /__mock/state comes a page at a time: follow next to the end.
+    type Page = { campaigns: { id: string }[]; offers: { id: string }[]; next?: string };
+    const state: Page = { campaigns: [], offers: [] };
+    for (let cursor: string | undefined = ""; cursor !== undefined; ) {
+      const page = (await admin("GET", `/__mock/state?limit=10000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)) as Page;
+      state.campaigns.push(...page.campaigns);
+      state.offers.push(...page.offers);
+      cursor = page.next;
+    }
     const log_ = (await admin("GET", "/__mock/events")) as { total: number; events: Array<{ id?: string; status: number; duplicate?: boolean; fault?: string }> };
     if (log_.total !== log_.events.length) violations.push(`the mock's event log dropped entries (${log_.total} > ${log_.events.length})`);
     const count = (ids: string[]) => ids.reduce((map, id) => map.set(id, (map.get(id) ?? 0) + 1), new Map<string, number>());

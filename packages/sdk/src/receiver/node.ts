@@ -22,10 +22,11 @@ const INTERNAL_BODY = JSON.stringify({
 });
 
 /**
- * Serves a receiver on `node:http`. Given the receiver of `createWebhookReceiver`, it reads the
- * body with a running size cap (an oversize upload is refused as soon as it passes the cap, never
- * buffered), hands the bytes and node's headers to `receiver.receive` and writes the answer: no Web
- * `Request` or `Response` is built, unless a handler reads `context.request`. Given any other
+ * Serves a receiver on `node:http`. Given the receiver of `createWebhookReceiver` (or anything with
+ * its `receive`), it reads the body with a running size cap (an oversize upload is never buffered:
+ * past the cap it is drained, up to 16 MiB, so the sender reads the 413 rather than a reset), hands
+ * the bytes and node's headers to `receiver.receive` and writes the answer: no Web `Request` or
+ * `Response` is built, unless a handler reads `context.request`. Given any other
  * Web-standard handler (`createWebhookHandler`'s, `createProviderStates`'), it bridges through
  * `@hono/node-server`. A client that disconnects mid-request never crashes the server.
  *
@@ -41,7 +42,7 @@ const INTERNAL_BODY = JSON.stringify({
  * createServer(webhookServerOptions(), toNodeListener(receiver)).listen(8787);
  * ```
  */
-export function toNodeListener(target: WebhookReceiver | WebhookHandler): NodeListener {
+export function toNodeListener(target: Pick<WebhookReceiver, "receive"> | WebhookHandler): NodeListener {
   if (typeof target === "function") return bridge(target);
   if (typeof target !== "object" || target === null || typeof target.receive !== "function") {
     throw new TypeError("toNodeListener takes a receiver from createWebhookReceiver(...) or a (Request) => Promise<Response> handler.");
@@ -72,7 +73,7 @@ function bridge(handle: WebhookHandler): NodeListener {
   };
 }
 
-async function serve(receiver: WebhookReceiver, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(receiver: Pick<WebhookReceiver, "receive">, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // An unhandled 'error' event (a reset socket) would crash the process; these listeners own them.
   req.on("error", ignore);
   res.on("error", ignore);
@@ -94,26 +95,38 @@ async function serve(receiver: WebhookReceiver, req: IncomingMessage, res: Serve
 }
 
 /**
- * Reads a node request body with the SDK's one cap ({@link CappedBytes}), giving up (resolving
- * `undefined`) as soon as it grows past `limit`, and pausing the socket rather than destroying it so
- * the 413 can still be written; rejects when the client disconnects mid-body.
+ * How much of an upload past the cap is read and dropped before the 413 is written: closing the
+ * connection mid-upload makes the sender's write fail with a reset before it can read the 413, and
+ * a sender retries a reset where it gives up on a 413. Past this, the connection is closed.
+ */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a node request body with the SDK's one cap ({@link CappedBytes}), resolving `undefined`
+ * once it grows past `limit` and the rest of the upload has been drained (up to
+ * {@link DRAIN_LIMIT_BYTES}, never kept); rejects when the client disconnects mid-body.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
     const capped = new CappedBytes(limit);
+    let drained = -1;
     const onData = (chunk: Buffer) => {
-      if (capped.add(chunk)) return;
-      stop();
-      req.pause();
-      resolve(undefined);
+      if (drained >= 0) {
+        drained += chunk.byteLength;
+        if (drained <= DRAIN_LIMIT_BYTES) return;
+        stop();
+        req.pause();
+        resolve(undefined);
+      } else if (!capped.add(chunk)) drained = 0;
     };
     const onEnd = () => {
       stop();
-      resolve(capped.bytes());
+      resolve(drained >= 0 ? undefined : capped.bytes());
     };
     const onClose = () => {
       stop();
-      reject(new Error("The client disconnected before the body was complete."));
+      if (drained >= 0) resolve(undefined);
+      else reject(new Error("The client disconnected before the body was complete."));
     };
     const stop = () => {
       req.off("data", onData);
