@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { contractInteractions, participants, type VerificationReport } from "@dttracker-dobbletap/contracts/pact";
-import { createProviderStates, createWebhookHandler, generateSecret } from "@dttracker-dobbletap/sdk";
+import { createProviderStates, createWebhookReceiver, generateSecret } from "@dttracker-dobbletap/sdk";
 import { toNodeListener } from "@dttracker-dobbletap/sdk/node";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -212,8 +212,8 @@ describe("dttracker-dobbletap-verify on mismatches: exit 1, told in plain words"
     };
     const store = createStore();
     const states = toNodeListener(createProviderStates({ party: "dttracker", enabled: true, secret, handlers: { offerPending: boom, offerMissing: boom } }));
-    const sync = toNodeListener(createWebhookHandler({ secrets: secret, handlers: creatorSyncHandlers(store) }));
-    const decisions = toNodeListener(createWebhookHandler({ secrets: secret, handlers: offerStatusHandlers(store) }));
+    const sync = toNodeListener(createWebhookReceiver({ endpoint: "dttracker.creator-sync", secrets: secret, handlers: creatorSyncHandlers(store) }));
+    const decisions = toNodeListener(createWebhookReceiver({ endpoint: "dttracker.webhooks", secrets: secret, handlers: offerStatusHandlers(store) }));
     const server = createServer((request, response) => {
       const path = request.url ?? "";
       if (path.endsWith("/__pact/states")) return states(request, response);

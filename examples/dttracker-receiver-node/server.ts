@@ -14,7 +14,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { createMemoryDedupStore, createProviderStates, createWebhookHandler } from "@dttracker-dobbletap/sdk";
+import { createMemoryDedupStore, createProviderStates, createWebhookReceiver } from "@dttracker-dobbletap/sdk";
 import { toNodeListener } from "@dttracker-dobbletap/sdk/node";
 import { createStore, creatorSyncHandlers, offerStatusHandlers, providerStateHandlers, type DttrackerStore } from "./store.js";
 
@@ -37,8 +37,8 @@ export async function startDttrackerServer({ secret, store = createStore(), port
   const dedupStore = createMemoryDedupStore();
   const states = createProviderStates({ party: "dttracker", enabled: providerStates, secret, dedupStore, handlers: providerStateHandlers(store) });
   const routes = new Map([
-    ["/functions/v1/creator-sync-from-dobbletap", toNodeListener(createWebhookHandler({ secrets: secret, handlers: creatorSyncHandlers(store), dedupStore, onOutcome }))],
-    ["/functions/v1/dobbletap-webhooks", toNodeListener(createWebhookHandler({ secrets: secret, handlers: offerStatusHandlers(store), dedupStore, onOutcome }))],
+    ["/functions/v1/creator-sync-from-dobbletap", toNodeListener(createWebhookReceiver({ endpoint: "dttracker.creator-sync", secrets: secret, handlers: creatorSyncHandlers(store), dedupStore, onOutcome }))],
+    ["/functions/v1/dobbletap-webhooks", toNodeListener(createWebhookReceiver({ endpoint: "dttracker.webhooks", secrets: secret, handlers: offerStatusHandlers(store), dedupStore, onOutcome }))],
     ["/functions/v1/__pact/states", toNodeListener(states)],
   ]);
   const server: Server = createServer((req, res) => {

@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from "tsup";
 
 const shared: Options = {
-  entry: { index: "src/index.ts", node: "src/node.ts", postgres: "src/postgres/index.ts" },
+  entry: { index: "src/index.ts", node: "src/node.ts", postgres: "src/postgres/index.ts", verify: "src/verify.ts" },
   dts: true,
   sourcemap: true,
   target: "es2022",

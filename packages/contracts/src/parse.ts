@@ -1,4 +1,4 @@
-import type * as z from "zod";
+import * as z from "zod";
 import { ErrorAnswer, type ErrorDetail, type Issue } from "./errors.js";
 import { events, eventNames, isEventName, type EventData, type EventEnvelope, type EventName, type SuccessAnswer } from "./events/index.js";
 
@@ -18,6 +18,24 @@ export interface ParseOptions<E extends EventName> {
 }
 
 type Path = readonly PropertyKey[];
+
+const compiledSchemas = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The schema compiled to a generated parser (zod ≥ 4.6's `z.compile`), built on first use and kept:
+ * same outputs and same issues as the runtime parser (an invalid input falls back to it for the
+ * issues), several times faster on valid input. Where zod cannot compile a schema, or the runtime
+ * forbids generated code (`new Function`), `z.compile` hands the schema back unchanged.
+ */
+export function compiled<S extends z.ZodType>(schema: S): S {
+  let fast = compiledSchemas.get(schema);
+  if (fast === undefined) {
+    const compile = (z as { compile?: <T extends z.ZodType>(schema: T) => T }).compile;
+    fast = typeof compile === "function" ? compile(schema) : schema;
+    compiledSchemas.set(schema, fast);
+  }
+  return fast as S;
+}
 
 /**
  * Turns zod issues into the contract's `{ path, message }` list; paths are dotted from the body's root.
@@ -68,9 +86,7 @@ function clip(value: string, max = 64): string {
 export function parseEvent<E extends EventName = EventName>(body: unknown, options: ParseOptions<E> = {}): ParseResult<E> {
   const accepted: readonly EventName[] = options.accept ?? eventNames;
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return validationFailed("The body", [
-      { path: "", message: "must be a JSON object: the event envelope { id, event, occurredAt, data }" },
-    ]);
+    return validationFailed("The body", [{ path: "", message: "must be a JSON object: the event envelope { id, event, occurredAt, data }" }]);
   }
   const name = (body as { event?: unknown }).event;
   if (typeof name !== "string") {
@@ -92,7 +108,7 @@ export function parseEvent<E extends EventName = EventName>(body: unknown, optio
       },
     };
   }
-  const result = events[name].envelope.safeParse(body);
+  const result = compiled(events[name].envelope).safeParse(body);
   if (!result.success) return validationFailed(`The ${name} event`, toIssues(result.error));
   return { success: true, event: result.data as EventEnvelope<E> };
 }
@@ -129,11 +145,8 @@ export function parseEventJson<E extends EventName = EventName>(text: string, op
  * if (!checked.success) throw new Error(checked.error.message);
  * ```
  */
-export function parseEventData<E extends EventName>(
-  event: E,
-  data: unknown,
-): { success: true; data: EventData<E> } | ParseFailure {
-  const result = events[event].data.safeParse(data);
+export function parseEventData<E extends EventName>(event: E, data: unknown): { success: true; data: EventData<E> } | ParseFailure {
+  const result = compiled(events[event].data).safeParse(data);
   if (!result.success) return validationFailed(`The ${event} data`, toIssues(result.error, ["data"]));
   return { success: true, data: result.data as EventData<E> };
 }
@@ -154,7 +167,7 @@ export function parseSuccessAnswer<E extends EventName>(
   body: unknown,
   data?: EventData<E>,
 ): { success: true; answer: SuccessAnswer<E> } | { success: false; issues: Issue[] } {
-  const result = events[event].successAnswer.safeParse(body);
+  const result = compiled(events[event].successAnswer).safeParse(body);
   if (!result.success) return { success: false, issues: toIssues(result.error) };
   const answer = result.data as SuccessAnswer<E>;
   // With the data it answers, also check what the result says about it (a sync maps every creator).
@@ -169,10 +182,10 @@ export function parseSuccessAnswer<E extends EventName>(
  * @example
  * ```ts
  * const failure = parseErrorAnswer(await response.json());
- * if (failure?.error.code === "CAMPAIGN_NOT_FOUND") { ... }
+ * if (failure?.error.code === "CAMPAIGN_NOT_FOUND") console.warn("send campaign_created first");
  * ```
  */
 export function parseErrorAnswer(body: unknown): ErrorAnswer | undefined {
-  const result = ErrorAnswer.safeParse(body);
+  const result = compiled(ErrorAnswer).safeParse(body);
   return result.success ? result.data : undefined;
 }

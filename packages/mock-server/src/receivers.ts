@@ -2,7 +2,7 @@ import { endpoints, eventsAt, type EndpointId, type EventName } from "@dttracker
 import {
   ContractError,
   createSigner,
-  createWebhookHandler,
+  createWebhookReceiver,
   duplicateResult,
   generateSecret,
   type RequestOutcome,
@@ -12,7 +12,7 @@ import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
 import type { PostgresDedupStore, Queryable } from "@dttracker-dobbletap/sdk/postgres";
-import { handlerOf, headerOf, receiverOf, tapBody, type Receiver } from "./receiver-seam.js";
+import { headerOf, tapBody, type Receiver } from "./receiver-seam.js";
 
 /** One webhook route the mock serves. */
 export interface WebhookRoute {
@@ -59,16 +59,16 @@ export function createWebhookRoutes(
     const path = base + endpoints[endpoint].path;
     const accepted = eventsAt(endpoint) as EventName[];
     const apply = applyTo(state);
-    const handle =
+    const receiver =
       persist === undefined
-        ? createWebhookHandler({
+        ? createWebhookReceiver({
             ...(secret !== undefined && { secrets: secret }),
             ...(verifyKey !== undefined && { publicKeys: [verifyKey] }),
             endpoint,
             handlers: Object.fromEntries(accepted.map((name) => [name, apply])) as never,
             onOutcome: (outcome) => onOutcome(path, outcome),
           })
-        : createWebhookHandler({
+        : createWebhookReceiver({
             ...(secret !== undefined && { secrets: secret }),
             ...(verifyKey !== undefined && { publicKeys: [verifyKey] }),
             endpoint,
@@ -87,8 +87,9 @@ export function createWebhookRoutes(
             ) as never,
             onOutcome: (outcome) => onOutcome(path, outcome),
           });
-    const core = drainingOversized(signatures.verify ? receiverOf(handle) : resigning(receiverOf(handle), signer, signatures.foreignOnce));
-    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(handlerOf(wrap(core, path))) });
+    // toNodeListener drains an oversized upload before its 413, so the sender reads the 413.
+    const core = signatures.verify ? receiver : resigning(receiver, signer, signatures.foreignOnce);
+    routes.push({ path, endpoint, events: accepted, listener: toNodeListener(wrap(core, path)) });
   }
   return routes;
 }
@@ -109,48 +110,6 @@ function applyTo(state: MockState) {
 }
 
 const utf8 = new TextDecoder();
-
-/** How much of an oversized body the mock reads (and drops) before it answers 413. */
-const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
-
-/**
- * A body over the contract's limit is answered 413 only once the sender has finished sending it (up
- * to {@link DRAIN_LIMIT_BYTES}, read and dropped): closing the connection mid-upload makes the
- * sender's write fail with a reset before it can read the 413, and a sender retries a reset where
- * it gives up on a 413.
- */
-function drainingOversized(receiver: Receiver): Receiver {
-  return {
-    receive(delivery) {
-      const body = delivery.body;
-      if (typeof body !== "function") return receiver.receive(delivery);
-      return receiver.receive({
-        ...delivery,
-        body: async (limit) => {
-          const bytes = await body(limit);
-          if (bytes === undefined) await drain(typeof delivery.request === "function" ? delivery.request() : delivery.request);
-          return bytes;
-        },
-      });
-    },
-  };
-}
-
-async function drain(request: Request): Promise<void> {
-  const reader = request.body?.getReader();
-  if (reader === undefined) return;
-  try {
-    for (let seen = 0; seen <= DRAIN_LIMIT_BYTES; ) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      seen += value.byteLength;
-    }
-  } catch {
-    // The sender went away: nothing left to drain.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-}
 
 /**
  * `--no-verify-signatures`: the SDK's receiver has no signature-less mode (on purpose), so the mock

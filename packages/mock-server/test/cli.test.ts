@@ -12,7 +12,7 @@ import {
   createDobbletapClient,
   createDttrackerClient,
   createSigner,
-  createWebhookHandler,
+  createWebhookReceiver,
   generateSecret,
 } from "@dttracker-dobbletap/sdk";
 import { toNodeListener } from "@dttracker-dobbletap/sdk/node";
@@ -197,9 +197,15 @@ describe("mock-server trigger", () => {
   let url: string;
   beforeAll(async () => {
     // A receiver as an integrator builds it with the SDK: the trigger must satisfy it.
-    const handle = createWebhookHandler({
+    const handle = createWebhookReceiver({
       secrets: secret,
-      handlers: { offer_sent: ({ data }) => ({ type: "offer" as const, id: data.offer.id, status: "offered" as const }) },
+      endpoint: "dobbletap.webhooks",
+      handlers: {
+        offer_sent: ({ data }) => ({ type: "offer" as const, id: data.offer.id, status: "offered" as const }),
+        campaign_created: ({ data }) => ({ type: "campaign" as const, id: data.campaign.id, status: "active" as const }),
+        activation_updated: ({ data }) => ({ type: "campaign" as const, id: data.campaignId, status: "active" as const }),
+        activation_cancelled: ({ data }) => ({ type: "campaign" as const, id: data.campaignId, status: "cancelled" as const }),
+      },
     });
     receiver = createServer(toNodeListener(handle));
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -216,7 +222,7 @@ describe("mock-server trigger", () => {
 
   it("exit 1 on a wrong secret (401), an event the receiver does not take (422) and a bad override (422)", async () => {
     expect((await runCli(["trigger", "offer_sent", "--to", url, "--secret", generateSecret()])).output).toContain("UNAUTHORIZED");
-    expect((await runCli(["trigger", "campaign_created", "--to", url], env)).output).toContain("UNKNOWN_EVENT");
+    expect((await runCli(["trigger", "offer_accepted", "--to", url], env)).output).toContain("UNKNOWN_EVENT");
     const bad = await runCli(["trigger", "offer_sent", "--to", url, "--set", "data.offer.amount.amountMinor=75000.5"], env);
     expect(bad.output).toContain('"path": "data.offer.amount.amountMinor"');
     expect(bad.code).toBe(1);

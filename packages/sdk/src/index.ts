@@ -56,7 +56,11 @@ export {
 } from "./errors/index.js";
 export {
   createWebhookHandler,
+  createWebhookReceiver,
   duplicateResult,
+  HandlerTimeoutError,
+  type Delivery,
+  type DeliveryAnswer,
   type DuplicateResult,
   type EventHandler,
   type HandlerContext,
@@ -69,6 +73,7 @@ export {
   type WebhookHandler,
   type WebhookHandlerOptions,
   type WebhookHandlers,
+  type WebhookReceiver,
 } from "./receiver/create-webhook-handler.js";
 export {
   createProviderStates,
@@ -80,6 +85,7 @@ export {
   type ProviderStatesRoute,
 } from "./provider-states/create-provider-states.js";
 export type { Claim, ClaimOptions, DedupLease, DedupStore, StoredAnswer } from "./receiver/dedup-store.js";
+export { readCappedBody } from "./receiver/read-body.js";
 export {
   createMemoryDedupStore,
   MEMORY_DEDUP_MAX_ENTRIES,
@@ -91,11 +97,13 @@ export {
   createVerifier,
   generateKeyPair,
   generateSecret,
+  type CryptoOptions,
   type HeadersLike,
   type KeyPair,
   type HmacBackend,
   type SignedHeaders,
   type VerifiedDelivery,
+  type VerifyOptions,
   type WebhookSigner,
   type WebhookVerifier,
 } from "./signing/index.js";

@@ -1,6 +1,7 @@
 // Contract v1.1 as the sender sees it: creatorsSynced splits any number of creators into batches of
 // at most 100 with one aggregated result, PARTIAL_FAILURE for a delivered batch with failed
 // creators, offsets sent as Z, and the v1a / v1 keys a client signs with.
+import { endpointFor } from "../../test/support/endpoint-handlers.js";
 import { events, MAX_CREATORS_PER_EVENT, type EventData } from "@dttracker-dobbletap/contracts";
 import { describe, expect, it } from "vitest";
 import { createWebhookHandler } from "../receiver/create-webhook-handler.js";
@@ -16,6 +17,7 @@ function dttracker(secret: string, options: { downAfter?: number } = {}) {
   const batches: EventData<"creators_synced">["creators"][] = [];
   const ids: string[] = [];
   const handle = createWebhookHandler({
+    endpoint: "dttracker.creator-sync",
     secrets: secret,
     handlers: {
       creators_synced: ({ id, data }) => {
@@ -104,7 +106,7 @@ describe("a client's keys (v1.1)", () => {
     const signatures: string[] = [];
     const handle = createWebhookHandler({
       publicKeys: [pair.publicKey],
-      handlers: { campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) },
+      ...endpointFor({ campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) }),
     });
     const client = createDobbletapClient({
       baseUrl: "http://dobbletap.test",
@@ -127,18 +129,15 @@ describe("a client's keys (v1.1)", () => {
     const secret = generateSecret();
     const handle = createWebhookHandler({
       publicKeys: [pair.publicKey],
-      handlers: { campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) },
+      ...endpointFor({ campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) }),
     });
     const client = createDobbletapClient({ baseUrl: "http://dobbletap.test", secret, retry: false, fetch: (input, init) => handle(new Request(input, init)) });
     const sent = await client.campaignCreated(events.campaign_created.example.data);
     expect([sent.status, sent.syncStatus.error?.code]).toEqual([401, "UNAUTHORIZED"]);
     expect(sent.syncStatus.error?.message).toMatch(/verifies v1a, the request carries v1/);
-    expect(() =>
-      createWebhookHandler({
-        publicKeys: [pair.secretKey],
-        handlers: { campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) },
-      }),
-    ).toThrow(/publicKeys needs a v1a public key \(whpk_…\), but it was given a v1a secret key \(whsk_…\)/);
+    expect(() => createWebhookHandler({ publicKeys: [pair.secretKey], ...endpointFor({ campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) }) })).toThrow(
+      /publicKeys needs a v1a public key \(whpk_…\), but it was given a v1a secret key \(whsk_…\)/,
+    );
   });
 
   it("refuses a client with no key, and a whpk_ given as secretKey naming both", () => {

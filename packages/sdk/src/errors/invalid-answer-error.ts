@@ -20,11 +20,14 @@ export class InvalidAnswerError extends WebhookKitError {
   readonly issues: Issue[];
   /** The HTTP status the answer came with; undefined for a handler's result the receiver did not send. */
   readonly status: number | undefined;
+  /** On a receiver: the event whose handler returned the result; undefined on a sender. */
+  readonly event: string | undefined;
 
-  constructor(message: string, issues: Issue[], options: { status?: number | undefined } = {}) {
+  constructor(message: string, issues: Issue[], options: { status?: number | undefined; event?: string | undefined } = {}) {
     super("INVALID_ANSWER", message);
     this.issues = issues;
     this.status = options.status;
+    this.event = options.event;
   }
 }
 

@@ -5,6 +5,7 @@
  * same id with other data is 409; an expired id is forgotten; a sweep deletes a bounded batch
  * through the index. (Separate processes and SIGKILL: inbox-processes.test.ts.)
  */
+import { resultOf } from "../../test/support/endpoint-handlers.js";
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { ContractError } from "../errors/index.js";
@@ -47,7 +48,13 @@ function receiver(db: Database, mode: Mode = {}, options: Partial<PostgresDedupS
     transactional: true,
     handlerTimeoutMs,
     duplicateWaitMs,
-    handlers: { offer_sent: handler },
+    endpoint: "dobbletap.webhooks",
+    handlers: {
+      offer_sent: handler,
+      campaign_created: () => resultOf("campaign_created"),
+      activation_updated: () => resultOf("activation_updated"),
+      activation_cancelled: () => resultOf("activation_cancelled"),
+    },
     onError: () => {},
   });
   return { handle, handler };

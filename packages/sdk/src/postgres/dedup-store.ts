@@ -122,13 +122,18 @@ function positiveInteger(name: string, value: number, min: number): number {
  * const db = fromPostgresJs(postgres(Deno.env.get("SUPABASE_DB_URL")!));
  * await migrate(db);
  * const handle = createWebhookHandler({
+ *   endpoint: "dttracker.webhooks",
  *   secrets,
  *   dedupStore: postgresDedupStore({ db }),
  *   transactional: true,
  *   handlers: {
- *     offer_sent: async ({ data: { offer } }, { tx }) => {
- *       await tx.query("insert into creator_campaigns (offer_id, status) values ($1, 'offered')", [offer.id]);
- *       return { type: "offer", id: offer.id, status: "offered" };
+ *     offer_accepted: async ({ data }, { tx }) => {
+ *       await tx.query("update creator_campaigns set status = 'accepted' where offer_id = $1", [data.offerId]);
+ *       return { type: "offer", id: data.offerId, status: "accepted" };
+ *     },
+ *     offer_declined: async ({ data }, { tx }) => {
+ *       await tx.query("update creator_campaigns set status = 'declined' where offer_id = $1", [data.offerId]);
+ *       return { type: "offer", id: data.offerId, status: "declined" };
  *     },
  *   },
  * });

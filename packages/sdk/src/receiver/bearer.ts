@@ -22,7 +22,8 @@ export function expectedBearer(token: string): Uint8Array {
  *
  * @example
  * ```ts
- * if (!bearerMatches(request.headers.get("authorization"), expected)) return unauthorized();
+ * const expected = expectedBearer(bearerToken);
+ * if (!bearerMatches(request.headers.get("authorization"), expected)) console.warn("wrong or missing bearer token");
  * ```
  */
 export function bearerMatches(header: string | null, expected: Uint8Array): boolean {

@@ -6,14 +6,16 @@ import {
   errorCodes,
   eventNames,
   events,
+  eventsAt,
   MAX_BODY_BYTES,
+  type EndpointId,
   type ErrorCode,
   type EventName,
   type EventResult,
 } from "@dttracker-dobbletap/contracts";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ContractError, isInvalidAnswerError } from "../errors/index.js";
+import { ContractError, type InvalidAnswerError, isInvalidAnswerError } from "../errors/index.js";
 import { createSigner, generateSecret } from "../signing/index.js";
 import {
   createWebhookHandler,
@@ -23,6 +25,7 @@ import {
   type WebhookHandlers,
 } from "./create-webhook-handler.js";
 import type { Claim, DedupStore, StoredAnswer } from "./dedup-store.js";
+import { legacyDigestOf } from "./digest.js";
 import { createMemoryDedupStore } from "./memory-dedup-store.js";
 
 const nowMs = Date.UTC(2026, 1, 8, 10, 15);
@@ -64,12 +67,23 @@ function offerWithId(id: string): string {
   return JSON.stringify({ ...example("offer_sent"), id });
 }
 
-function receiver<E extends EventName>(
-  handlers: WebhookHandlers<E>,
-  options: Partial<WebhookHandlerOptions<E>> = {},
-) {
-  return createWebhookHandler<E>({ secrets: secret, now: () => nowMs, onError: () => {}, ...options, handlers });
+/**
+ * A receiver for the endpoint of the handlers given; its other events get handlers that succeed
+ * (`endpoint` requires exactly that endpoint's handlers).
+ */
+function receiver(handlers: Partial<WebhookHandlers<EventName>>, options: Partial<Omit<WebhookHandlerOptions<EndpointId>, "handlers">> = {}) {
+  const first = Object.keys(handlers)[0] as EventName;
+  const endpoint = options.endpoint ?? events[first].endpoint;
+  const all = Object.fromEntries(eventsAt(endpoint).map((name) => [name, handlers[name] ?? (() => results[name])]));
+  return createWebhookHandler({ secrets: secret, now: () => nowMs, onError: () => {}, ...options, endpoint, handlers: all as never });
 }
+
+/** Succeeding handlers for dobbletap.webhooks' events other than offer_sent. */
+const otherDobbletapHandlers = {
+  campaign_created: () => results.campaign_created,
+  activation_updated: () => results.activation_updated,
+  activation_cancelled: () => results.activation_cancelled,
+};
 
 const dobbletap = () =>
   receiver({
@@ -129,7 +143,28 @@ describe("createWebhookHandler(...) success", () => {
     expect(status).toBe(200);
     expect(body).toEqual({ success: true, eventId: events.offer_sent.example.id, result: results.offer_sent });
     expect(offerSent).toHaveBeenCalledTimes(1);
-    expect(offerSent).toHaveBeenCalledWith(events.offer_sent.example, { request, deliveryId: events.offer_sent.example.id });
+    expect(offerSent).toHaveBeenCalledWith(events.offer_sent.example, expect.objectContaining({ deliveryId: events.offer_sent.example.id }));
+  });
+
+  it("createWebhookHandler(...) gives handlers context.request: the request's method, URL, headers and signal, with the verified bytes as its body", async () => {
+    const seen: Array<{ method: string; url: string; signature: string | null; body: string; aborted: boolean }> = [];
+    const handle = receiver({
+      offer_sent: async (_event, { request }) => {
+        seen.push({
+          method: request.method,
+          url: request.url,
+          signature: request.headers.get("webhook-signature"),
+          body: await request.text(),
+          aborted: request.signal.aborted,
+        });
+        return results.offer_sent;
+      },
+    });
+    const controller = new AbortController();
+    const request = await signed(offerBody());
+    const sent = new Request(request, { signal: controller.signal });
+    expect((await handle(sent)).status).toBe(200);
+    expect(seen).toEqual([{ method: "POST", url: URL_, signature: request.headers.get("webhook-signature"), body: offerBody(), aborted: false }]);
   });
 
   it.each(eventNames)("createWebhookHandler({ handlers: { %s } }) accepts the contract's example", async (name) => {
@@ -297,10 +332,7 @@ describe("createWebhookHandler(...) refuses, in the contract's order", () => {
     (body.data.offer.amount as { amountMinor: number }).amountMinor = 750.5;
     (body.data.offer as { campaignId?: string }).campaignId = undefined;
     const offerSent = vi.fn(() => results.offer_sent);
-    const error = await expectError(
-      await receiver({ offer_sent: offerSent })(await signed(JSON.stringify(body))),
-      "VALIDATION_FAILED",
-    );
+    const error = await expectError(await receiver({ offer_sent: offerSent })(await signed(JSON.stringify(body))), "VALIDATION_FAILED");
     expect(error.issues?.map((issue) => issue.path).sort()).toEqual(["data.offer.amount.amountMinor", "data.offer.campaignId"]);
     expect(offerSent).not.toHaveBeenCalled();
   });
@@ -341,7 +373,8 @@ describe("createWebhookHandler(...) refuses, in the contract's order", () => {
 describe("createWebhookHandler({ endpoint })", () => {
   it("throws at creation, naming what is missing, when the handlers do not cover the endpoint's events", () => {
     const create = () =>
-      createWebhookHandler({ secrets: secret, endpoint: "dttracker.webhooks", handlers: { offer_accepted: () => results.offer_accepted } });
+      // A JavaScript caller, or one that casts: the types refuse this (create-webhook-handler.test-d.ts).
+      createWebhookHandler({ secrets: secret, endpoint: "dttracker.webhooks", handlers: { offer_accepted: () => results.offer_accepted } as never });
     expect(create).toThrow(TypeError);
     expect(create).toThrow("The dttracker.webhooks endpoint takes exactly offer_accepted, offer_declined. Missing handlers: offer_declined.");
   });
@@ -351,9 +384,17 @@ describe("createWebhookHandler({ endpoint })", () => {
       createWebhookHandler({
         secrets: secret,
         endpoint: "dttracker.creator-sync",
-        handlers: { creators_synced: () => results.creators_synced, offer_sent: () => results.offer_sent },
+        handlers: { creators_synced: () => results.creators_synced, offer_sent: () => results.offer_sent } as never,
       });
     expect(create).toThrow("Not events of this endpoint: offer_sent.");
+  });
+
+  it("throws at creation without an endpoint, naming the endpoints", () => {
+    const create = () => createWebhookHandler({ secrets: secret, handlers: { offer_accepted: () => results.offer_accepted } } as never);
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow(
+      "createWebhookHandler needs endpoint, the contract endpoint it serves (one of dobbletap.webhooks, dttracker.creator-sync, dttracker.webhooks)",
+    );
   });
 
   it("serves an endpoint whose events all have handlers", async () => {
@@ -442,10 +483,7 @@ describe("createWebhookHandler(...) idempotency", () => {
   it("createWebhookHandler(...) answers duplicateResult(...) with 200 and duplicate: true", async () => {
     const handle = receiver({ offer_sent: () => duplicateResult(results.offer_sent) });
     const { status, body } = await answer(await handle(await signed(offerBody())));
-    expect([status, body]).toEqual([
-      200,
-      { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent, duplicate: true },
-    ]);
+    expect([status, body]).toEqual([200, { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent, duplicate: true }]);
   });
 
   it("createWebhookHandler(...) recognises a duplicate result marked by another copy of the SDK", async () => {
@@ -456,10 +494,7 @@ describe("createWebhookHandler(...) idempotency", () => {
 
   it("createWebhookHandler(...) answers 409 INVALID_STATE when a processed id comes back as another event", async () => {
     const store = createMemoryDedupStore({ now: () => nowMs });
-    const handle = receiver(
-      { offer_sent: () => results.offer_sent, activation_cancelled: vi.fn(() => results.activation_cancelled) },
-      { dedupStore: store },
-    );
+    const handle = receiver({ offer_sent: () => results.offer_sent, activation_cancelled: vi.fn(() => results.activation_cancelled) }, { dedupStore: store });
     expect((await handle(await signed(offerBody()))).status).toBe(200);
     const cancel = { ...example("activation_cancelled"), id: events.offer_sent.example.id };
     await expectError(await handle(await signed(JSON.stringify(cancel))), "INVALID_STATE");
@@ -493,7 +528,7 @@ describe("createWebhookHandler(...) idempotency", () => {
     expect(seen.get(events.offer_sent.example.id)).toEqual({
       event: "offer_sent",
       body: { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent },
-      digest: expect.any(String),
+      digest: expect.stringMatching(/^sha256:[A-Za-z0-9_-]{43}$/),
     });
     expect((await answer(await handle(await signed(offerBody())))).body.duplicate).toBe(true);
     fail = true;
@@ -509,10 +544,25 @@ describe("createWebhookHandler(...) idempotency", () => {
     expect(onError).toHaveBeenCalledTimes(1);
   });
 
+  it("createWebhookHandler({ dedupStore }) replays an answer stored by an earlier release (its digest format) for the same data, and 409s other data", async () => {
+    const stored = (data: unknown): StoredAnswer => ({
+      event: "offer_sent",
+      body: { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent },
+      digest: legacyDigestOf(data),
+    });
+    const remembered = (answer: StoredAnswer): DedupStore => ({ transactional: false, claim: async () => ({ status: "done", answer }) });
+    const offerSent = vi.fn(() => results.offer_sent);
+    const same = receiver({ offer_sent: offerSent }, { dedupStore: remembered(stored(example("offer_sent").data)) });
+    const replayed = await answer(await same(await signed(offerBody())));
+    expect(replayed).toEqual({ status: 200, body: { success: true, eventId: events.offer_sent.example.id, result: results.offer_sent, duplicate: true } });
+    const changed = { ...example("offer_sent").data, offer: { ...offer, amount: { ...offer.amount, amountMinor: 1 } } };
+    const reused = receiver({ offer_sent: offerSent }, { dedupStore: remembered(stored(changed)) });
+    await expectError(await reused(await signed(offerBody())), "INVALID_STATE");
+    expect(offerSent).not.toHaveBeenCalled();
+  });
+
   it("createWebhookHandler({ dedupStore }) refuses a v0 get/set store: it cannot stop concurrent copies", () => {
-    expect(() => receiver({ offer_sent: () => results.offer_sent }, { dedupStore: { get: () => undefined, set: () => {} } as never })).toThrow(
-      /claim/,
-    );
+    expect(() => receiver({ offer_sent: () => results.offer_sent }, { dedupStore: { get: () => undefined, set: () => {} } as never })).toThrow(/claim/);
   });
 
   it("createWebhookHandler({ dedupStore }) still answers 200 when remembering fails (not transactional), and reports it", async () => {
@@ -590,7 +640,9 @@ describe("createWebhookHandler(...) idempotency", () => {
       now: () => nowMs,
       dedupStore: store,
       transactional: true,
+      endpoint: "dobbletap.webhooks",
       handlers: {
+        ...otherDobbletapHandlers,
         offer_sent: (_event, context) => {
           seen = context.tx;
           if (fail) throw new Error("boom");
@@ -619,7 +671,8 @@ describe("createWebhookHandler(...) idempotency", () => {
       now: () => nowMs,
       dedupStore: store,
       transactional: true,
-      handlers: { offer_sent: () => results.offer_sent },
+      endpoint: "dobbletap.webhooks",
+      handlers: { ...otherDobbletapHandlers, offer_sent: () => results.offer_sent },
       onError: () => {},
     });
     await expectError(await handle(await signed(offerBody())), "INTERNAL");
@@ -627,7 +680,12 @@ describe("createWebhookHandler(...) idempotency", () => {
 
   it("createWebhookHandler(...) without transactional gives handlers no tx", async () => {
     let context: object | undefined;
-    const handle = receiver({ offer_sent: (_event, given) => ((context = given), results.offer_sent) });
+    const handle = receiver({
+      offer_sent: (_event, given) => {
+        context = given;
+        return results.offer_sent;
+      },
+    });
     await handle(await signed(offerBody()));
     expect(context).toBeDefined();
     expect("tx" in context!).toBe(false);
@@ -684,7 +742,9 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     const handle = createWebhookHandler({
       secrets: secret,
       now: () => nowMs,
+      endpoint: "dobbletap.webhooks",
       handlers: {
+        ...otherDobbletapHandlers,
         offer_sent: () => {
           throw new TypeError("connect ECONNREFUSED postgres://app:pw@db.internal:5432/prod");
         },
@@ -726,10 +786,28 @@ describe("createWebhookHandler(...) handler outcomes", () => {
     await expectError(await handle(await signed(offerBody())), "INTERNAL");
     const [error] = onError.mock.calls[0]!;
     expect(isInvalidAnswerError(error)).toBe(true);
-    expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort()).toEqual(["result.id", "result.status"]);
+    expect((error as InvalidAnswerError).event).toBe("offer_sent");
+    expect((error as InvalidAnswerError).issues.map((issue) => issue.path).sort()).toEqual(["result.id", "result.status"]);
     // Not remembered: the retry runs the (fixed) handler again.
     await expectError(await handle(await signed(offerBody())), "INTERNAL");
     expect(offerSent).toHaveBeenCalledTimes(2);
+  });
+
+  it("createWebhookHandler(...)'s default log names each field of a result that breaks the contract and what it expected", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const handle = createWebhookHandler({
+      secrets: secret,
+      now: () => nowMs,
+      endpoint: "dobbletap.webhooks",
+      handlers: { ...otherDobbletapHandlers, offer_sent: () => ({ type: "offer", id: offer.id, status: "accepted" }) as never },
+    });
+    await expectError(await handle(await signed(offerBody())), "INTERNAL");
+    expect(log).toHaveBeenCalledTimes(1);
+    const line = String(log.mock.calls[0]![0]);
+    expect(line).toContain(`offer_sent ${events.offer_sent.example.id} failed with 500 INTERNAL (InvalidAnswerError)`);
+    // The field, and what the contract expected there.
+    expect(line).toMatch(/result\.status: .*"offered"/);
+    expect(line).not.toContain("\n");
   });
 
   it("createWebhookHandler(...) answers 500 for a handler that returns nothing", async () => {
@@ -823,8 +901,10 @@ describe("createWebhookHandler({ bearer })", () => {
 
 describe("createWebhookHandler(...) creation", () => {
   it("createWebhookHandler(...) throws at creation for an unknown event, no handlers or a malformed secret", () => {
-    expect(() => receiver({ offer_snet: () => results.offer_sent } as never)).toThrow(/handlers.offer_snet is not an event/);
-    expect(() => receiver({} as never)).toThrow(/at least one event handler/);
+    const endpoint = "dobbletap.webhooks";
+    const typo = { ...otherDobbletapHandlers, offer_sent: () => results.offer_sent, offer_snet: () => results.offer_sent };
+    expect(() => createWebhookHandler({ endpoint, secrets: secret, handlers: typo as never })).toThrow(/handlers.offer_snet is not an event/);
+    expect(() => createWebhookHandler({ endpoint, secrets: secret, handlers: {} as never })).toThrow(/Missing handlers: /);
     const broken = "whsec_short";
     expect(() => receiver({ offer_sent: () => results.offer_sent }, { secrets: broken })).toThrow(/whsec_ followed by base64/);
     expect(() => receiver({ offer_sent: () => results.offer_sent }, { secrets: broken })).not.toThrow(/whsec_short/);
@@ -836,16 +916,11 @@ describe("every error code of the contract", () => {
   const scenarios: Record<ErrorCode, () => Promise<Response>> = {
     MALFORMED_JSON: async () => dobbletap()(await signed("[", { id: crypto.randomUUID() })),
     UNAUTHORIZED: async () => dobbletap()(await signed(offerBody(), { secrets: generateSecret() })),
-    CAMPAIGN_NOT_FOUND: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("CAMPAIGN_NOT_FOUND", "x")) })(await signed(offerBody())),
-    CREATOR_NOT_FOUND: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("CREATOR_NOT_FOUND", "x")) })(await signed(offerBody())),
+    CAMPAIGN_NOT_FOUND: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("CAMPAIGN_NOT_FOUND", "x")) })(await signed(offerBody())),
+    CREATOR_NOT_FOUND: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("CREATOR_NOT_FOUND", "x")) })(await signed(offerBody())),
     OFFER_NOT_FOUND: async () =>
-      receiver({ offer_accepted: () => Promise.reject(new ContractError("OFFER_NOT_FOUND", "x")) })(
-        await signed(JSON.stringify(example("offer_accepted"))),
-      ),
-    INVALID_STATE: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("INVALID_STATE", "x")) })(await signed(offerBody())),
+      receiver({ offer_accepted: () => Promise.reject(new ContractError("OFFER_NOT_FOUND", "x")) })(await signed(JSON.stringify(example("offer_accepted")))),
+    INVALID_STATE: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("INVALID_STATE", "x")) })(await signed(offerBody())),
     PAYLOAD_TOO_LARGE: async () => dobbletap()(await signed(offerBody() + " ".repeat(MAX_BODY_BYTES))),
     UNSUPPORTED_MEDIA_TYPE: async () => dobbletap()(await signed(offerBody(), { headers: { "content-type": "text/plain" } })),
     VALIDATION_FAILED: async () => dobbletap()(await signed(JSON.stringify({ ...example("offer_sent"), data: {} }))),
@@ -853,8 +928,7 @@ describe("every error code of the contract", () => {
     INTERNAL: async () => receiver({ offer_sent: () => Promise.reject(new Error("x")) })(await signed(offerBody())),
     // The receiver serves one endpoint and does no routing: an unknown path is the router's answer
     // (the mock server's, the integrator's); a handler can still answer it with the contract's status.
-    NOT_FOUND: async () =>
-      receiver({ offer_sent: () => Promise.reject(new ContractError("NOT_FOUND", "x")) })(await signed(offerBody())),
+    NOT_FOUND: async () => receiver({ offer_sent: () => Promise.reject(new ContractError("NOT_FOUND", "x")) })(await signed(offerBody())),
     METHOD_NOT_ALLOWED: async () => dobbletap()(new Request("http://127.0.0.1/webhooks/dttracker", { method: "GET" })),
   };
 
@@ -873,14 +947,16 @@ describe("no secret leaks", () => {
     }
     const outputs: string[] = [];
     const handlers = {
+      ...otherDobbletapHandlers,
       offer_sent: () => {
         throw new Error("unexpected");
       },
     };
+    const endpoint = "dobbletap.webhooks";
     const handles = [
-      createWebhookHandler({ secrets, handlers, now: () => nowMs, bearer: { token } }),
-      createWebhookHandler({ secrets, handlers, now: () => nowMs, bearer: { token, mode: "bearer-only" } }),
-      createWebhookHandler({ secrets, handlers: { offer_sent: () => ({}) as never }, now: () => nowMs }),
+      createWebhookHandler({ endpoint, secrets, handlers, now: () => nowMs, bearer: { token } }),
+      createWebhookHandler({ endpoint, secrets, handlers, now: () => nowMs, bearer: { token, mode: "bearer-only" } }),
+      createWebhookHandler({ endpoint, secrets, handlers: { ...otherDobbletapHandlers, offer_sent: () => ({}) as never }, now: () => nowMs }),
     ];
     const auth = { authorization: `Bearer ${token}` };
     const requests = async () => [
@@ -892,7 +968,7 @@ describe("no secret leaks", () => {
       new Request(URL_, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: offerBody() }),
     ];
     for (const handle of handles) for (const request of await requests()) outputs.push(await (await handle(request)).text());
-    expect(() => createWebhookHandler({ secrets: "whsec_AAAA", handlers })).toThrow();
+    expect(() => createWebhookHandler({ endpoint, secrets: "whsec_AAAA", handlers })).toThrow();
 
     const haystack = [...outputs, ...lines].join("\n");
     expect(outputs.length).toBe(18);

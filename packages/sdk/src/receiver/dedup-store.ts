@@ -8,7 +8,7 @@ import type { EventName, SuccessAnswer } from "@dttracker-dobbletap/contracts";
  * ```ts
  * const stored: StoredAnswer = {
  *   event: "offer_sent",
- *   digest: "2x4kq1b9d0f",
+ *   digest: "sha256:q2bJ1v8ZtCwq3m7Jg0m4P5rS9xYk1HnL2aVbC3dE4fG",
  *   body: { success: true, eventId: envelope.id, result: { type: "offer", id: offerId, status: "offered" } },
  * };
  * ```
@@ -20,7 +20,9 @@ export interface StoredAnswer {
   body: SuccessAnswer<EventName>;
   /**
    * A fingerprint of the event's data: the same id with other data is refused (409 `INVALID_STATE`)
-   * rather than answered as a duplicate.
+   * rather than answered as a duplicate. Versioned, the same on every runtime: `sha256:<base64url>`
+   * (SHA-256 of the validated data's JSON); a digest without a prefix was written by releases ≤ 0.1
+   * and is still compared as such. Stores keep it as opaque text.
    */
   digest: string;
 }
@@ -81,14 +83,11 @@ export interface DedupLease<Tx = undefined> {
  *
  * @example
  * ```ts
- * const claim = await store.claim(id, options);
- * if (claim.status === "done") return replay(claim.answer);
+ * const claim: Claim = await createMemoryDedupStore().claim(id, { waitMs: 5_000, leaseMs: 35_000 });
+ * if (claim.status === "done") console.info("answered before:", claim.answer.body.result);
  * ```
  */
-export type Claim<Tx = undefined> =
-  | { status: "claimed"; lease: DedupLease<Tx> }
-  | { status: "done"; answer: StoredAnswer }
-  | { status: "busy" };
+export type Claim<Tx = undefined> = { status: "claimed"; lease: DedupLease<Tx> } | { status: "done"; answer: StoredAnswer } | { status: "busy" };
 
 /**
  * Where a receiver remembers the ids it processed successfully, so that a delivery of the same
@@ -103,7 +102,7 @@ export type Claim<Tx = undefined> =
  *
  * @example
  * ```ts
- * const handle = createWebhookHandler({ secrets, handlers, dedupStore: postgresDedupStore({ db }), transactional: true });
+ * const handle = createWebhookHandler({ endpoint: "dobbletap.webhooks", secrets, handlers, dedupStore: postgresDedupStore({ db }), transactional: true });
  * ```
  */
 export interface DedupStore<Tx = undefined> {

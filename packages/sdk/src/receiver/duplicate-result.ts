@@ -22,12 +22,12 @@ export interface DuplicateResult<R> {
  *
  * @example
  * ```ts
- * offer_sent: async ({ data: { offer } }) => {
+ * const offerSent: EventHandler<"offer_sent"> = async ({ data: { offer } }) => {
  *   const existing = await offers.find(offer.id);
- *   if (existing && sameContent(existing, offer)) return duplicateResult({ type: "offer", id: existing.id, status: existing.status });
+ *   if (existing && sameContent(existing, offer)) return duplicateResult({ type: "offer", id: existing.id, status: "offered" });
  *   if (existing) throw new ContractError("INVALID_STATE", `Offer ${offer.id} already exists with different content.`);
  *   return { type: "offer", id: await offers.create(offer), status: "offered" };
- * },
+ * };
  * ```
  */
 export function duplicateResult<R>(result: R): DuplicateResult<R> {

@@ -2,6 +2,7 @@
 // code (a JavaScript caller's typo: constructor, __proto__, toString, …) is a 500 INTERNAL, never a
 // 200 and never a crash through toNodeListener; issues holding a circular object or a BigInt still
 // serialise; a handler's message is scrubbed of this receiver's secrets, its bearer token and keys.
+import { endpointFor, resultOf } from "../../test/support/endpoint-handlers.js";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorCodes, events, type ErrorCode } from "@dttracker-dobbletap/contracts";
@@ -25,11 +26,11 @@ async function signed(url = "http://127.0.0.1/webhooks/dttracker"): Promise<Requ
 function throwing(thrown: () => unknown): WebhookHandler {
   return createWebhookHandler({
     secrets: secret,
-    handlers: {
+    ...endpointFor({
       offer_sent: () => {
         throw thrown();
       },
-    },
+    }),
     onError: () => undefined,
   });
 }
@@ -109,11 +110,11 @@ describe("a handler's message reveals no secret", () => {
     const handle = createWebhookHandler({
       secrets: secret,
       bearer: { token },
-      handlers: {
+      ...endpointFor({
         offer_sent: () => {
           throw new ContractError("INVALID_STATE", message, { issues: [{ path: "x", message }] });
         },
-      },
+      }),
     });
     const request = await signed();
     request.headers.set("authorization", `Bearer ${token}`);
@@ -130,7 +131,7 @@ describe("createWebhookHandler({ handlerTimeoutMs }) bounds a handler that never
     const errors: unknown[] = [];
     const handle = createWebhookHandler({
       secrets: secret,
-      handlers: { offer_sent: () => new Promise<never>(() => undefined) },
+      ...endpointFor({ offer_sent: () => new Promise<never>(() => undefined) }),
       handlerTimeoutMs: 100,
       onError: (error) => errors.push(error),
     });
@@ -145,7 +146,9 @@ describe("createWebhookHandler({ handlerTimeoutMs }) bounds a handler that never
 
   it("refuses a handlerTimeoutMs that is not a whole number of milliseconds ≥ 1", () => {
     for (const handlerTimeoutMs of [0, -1, 1.5, Number.NaN]) {
-      expect(() => createWebhookHandler({ secrets: secret, handlers: { offer_sent: () => ({ type: "offer", id: "x", status: "offered" }) }, handlerTimeoutMs })).toThrow(RangeError);
+      expect(() => createWebhookHandler({ secrets: secret, ...endpointFor({ offer_sent: () => resultOf("offer_sent") }), handlerTimeoutMs })).toThrow(
+        RangeError,
+      );
     }
   });
 });

@@ -32,8 +32,8 @@ function text(value: unknown, scrub: (text: string) => string, fallback: string)
  *
  * @example
  * ```ts
- * const refusal = handlerRefusal(error, scrub);
- * return refusal ? failure(refusal.code, refusal.message, refusal.issues) : internal(name, id);
+ * const refusal = handlerRefusal(error, (text) => text.replaceAll(secret, "[redacted]"));
+ * console.info(refusal ? `${refusal.code}: ${refusal.message}` : "a 500 INTERNAL");
  * ```
  */
 export function handlerRefusal(error: unknown, scrub: (text: string) => string): HandlerRefusal | undefined {

@@ -58,7 +58,7 @@ interface Held {
  *
  * @example
  * ```ts
- * const handle = createWebhookHandler({ secrets, handlers, dedupStore: createMemoryDedupStore({ maxEntries: 50_000 }) });
+ * const handle = createWebhookHandler({ endpoint: "dttracker.webhooks", secrets, handlers, dedupStore: createMemoryDedupStore({ maxEntries: 50_000 }) });
  * ```
  */
 /**

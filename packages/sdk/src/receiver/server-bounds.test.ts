@@ -1,11 +1,12 @@
 // webhookServerOptions(bounds): the createServer options that bound how long a webhook server waits
 // for a client, checked against a real loopback server running toNodeListener.
+import { endpointFor, resultOf } from "../../test/support/endpoint-handlers.js";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { generateSecret } from "../signing/index.js";
-import { createWebhookHandler } from "./create-webhook-handler.js";
+import { createWebhookReceiver } from "./create-webhook-handler.js";
 import { toNodeListener } from "./node.js";
 import { webhookServerBounds, webhookServerOptions } from "./server-bounds.js";
 
@@ -27,8 +28,8 @@ describe("webhookServerOptions(bounds)", () => {
   });
 
   it("over a loopback socket: toNodeListener on such a server cuts off a trickled body within the request bound", async () => {
-    const handle = createWebhookHandler({ secrets: generateSecret(), handlers: { offer_sent: () => ({ type: "offer", id: "x", status: "offered" }) } });
-    const server = createServer(webhookServerOptions({ requestTimeoutMs: 800, headersTimeoutMs: 400 }), toNodeListener(handle));
+    const receiver = createWebhookReceiver({ secrets: generateSecret(), ...endpointFor({ offer_sent: () => resultOf("offer_sent") }) });
+    const server = createServer(webhookServerOptions({ requestTimeoutMs: 800, headersTimeoutMs: 400 }), toNodeListener(receiver));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");

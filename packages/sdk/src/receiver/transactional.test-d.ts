@@ -12,15 +12,16 @@ declare const store: PostgresDedupStore;
 describe("createWebhookHandler({ transactional: true })'s types", () => {
   it("gives each handler tx: Queryable from postgresDedupStore", () => {
     createWebhookHandler({
+      endpoint: "dttracker.creator-sync",
       secrets: secret,
       dedupStore: store,
       transactional: true,
       handlers: {
-        offer_sent: async ({ data: { offer } }, { tx, deliveryId }) => {
+        creators_synced: async ({ data: { creators } }, { tx, deliveryId }) => {
           expectTypeOf(tx).toEqualTypeOf<Queryable>();
           expectTypeOf(deliveryId).toEqualTypeOf<string>();
           await tx.query("select 1");
-          return { type: "offer", id: offer.id, status: "offered" };
+          return { synced: creators.map((creator) => ({ dobbletapId: creator.dobbletapId, dttrackerId: creator.dobbletapId })), failed: [] };
         },
       },
     });
@@ -28,14 +29,15 @@ describe("createWebhookHandler({ transactional: true })'s types", () => {
 
   it("gives a plain receiver's handlers a context with no tx", () => {
     createWebhookHandler({
+      endpoint: "dttracker.creator-sync",
       secrets: secret,
       dedupStore: store,
       handlers: {
-        offer_sent: ({ data: { offer } }, context) => {
+        creators_synced: ({ data: { creators } }, context) => {
           expectTypeOf(context).toEqualTypeOf<HandlerContext>();
           // @ts-expect-error: no tx without transactional: true
           void context.tx;
-          return { type: "offer", id: offer.id, status: "offered" };
+          return { synced: creators.map((creator) => ({ dobbletapId: creator.dobbletapId, dttrackerId: creator.dobbletapId })), failed: [] };
         },
       },
     });
@@ -44,10 +46,14 @@ describe("createWebhookHandler({ transactional: true })'s types", () => {
   it("refuses transactional: true with the in-memory store", () => {
     // @ts-expect-error: the in-memory store's claims carry no transaction
     createWebhookHandler({
+      endpoint: "dttracker.webhooks",
       secrets: secret,
       dedupStore: createMemoryDedupStore(),
       transactional: true,
-      handlers: { offer_sent: ({ data: { offer } }) => ({ type: "offer", id: offer.id, status: "offered" }) },
+      handlers: {
+        offer_accepted: ({ data }) => ({ type: "offer", id: data.offerId, status: "accepted" }),
+        offer_declined: ({ data }) => ({ type: "offer", id: data.offerId, status: "declined" }),
+      },
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { EventEnvelope, EventName } from "@dttracker-dobbletap/contracts";
+import type { EndpointId, EventEnvelope, EventName, EventsAt } from "@dttracker-dobbletap/contracts";
 import type { DedupStore } from "./dedup-store.js";
 import type { HandlerContext, HandlerResult, WebhookHandlerOptions } from "./types.js";
 
@@ -8,10 +8,10 @@ import type { HandlerContext, HandlerResult, WebhookHandlerOptions } from "./typ
  *
  * @example
  * ```ts
- * offer_sent: async ({ data: { offer } }, { tx }) => {
- *   await tx.query("insert into creator_campaigns (offer_id, status) values ($1, 'offered')", [offer.id]);
+ * const offerSent: TransactionalEventHandler<"offer_sent", Queryable> = async ({ data: { offer } }, context: TransactionalContext<Queryable>) => {
+ *   await context.tx.query("insert into creator_campaigns (offer_id, status) values ($1, 'offered')", [offer.id]);
  *   return { type: "offer", id: offer.id, status: "offered" };
- * },
+ * };
  * ```
  */
 export interface TransactionalContext<Tx> extends HandlerContext {
@@ -54,16 +54,26 @@ export type TransactionalWebhookHandlers<E extends EventName, Tx> = { [K in E]: 
  * @example
  * ```ts
  * const handle = createWebhookHandler({
+ *   endpoint: "dttracker.creator-sync",
  *   secrets,
  *   dedupStore: postgresDedupStore({ db }),
  *   transactional: true,
- *   handlers: { offer_sent: async ({ data }, { tx }) => { await tx.query("…", [data.offer.id]); return { type: "offer", id: data.offer.id, status: "offered" }; } },
+ *   handlers: {
+ *     creators_synced: async ({ data }, { tx }) => {
+ *       const synced = [];
+ *       for (const creator of data.creators) {
+ *         const row = await tx.query<{ id: string }>("insert into creators (handle) values ($1) returning id", [creator.handle]);
+ *         synced.push({ dobbletapId: creator.dobbletapId, dttrackerId: row.rows[0]!.id });
+ *       }
+ *       return { synced, failed: [] };
+ *     },
+ *   },
  * });
  * ```
  */
-export interface TransactionalWebhookHandlerOptions<E extends EventName, Tx>
-  extends Omit<WebhookHandlerOptions<E>, "handlers" | "dedupStore" | "transactional"> {
+export interface TransactionalWebhookHandlerOptions<P extends EndpointId, Tx>
+  extends Omit<WebhookHandlerOptions<P>, "handlers" | "dedupStore" | "transactional"> {
   transactional: true;
   dedupStore: DedupStore<Tx> & { readonly transactional: true };
-  handlers: TransactionalWebhookHandlers<E, Tx>;
+  handlers: TransactionalWebhookHandlers<EventsAt<P>, Tx>;
 }

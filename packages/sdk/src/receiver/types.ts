@@ -1,4 +1,4 @@
-import type { EndpointId, EventEnvelope, EventName, EventResult } from "@dttracker-dobbletap/contracts";
+import type { EndpointId, EventEnvelope, EventName, EventResult, EventsAt } from "@dttracker-dobbletap/contracts";
 import type { HmacBackend } from "../signing/index.js";
 import type { DedupStore } from "./dedup-store.js";
 import type { DuplicateResult } from "./duplicate-result.js";
@@ -9,7 +9,7 @@ import type { DuplicateResult } from "./duplicate-result.js";
  *
  * @example
  * ```ts
- * const handle: WebhookHandler = createWebhookHandler({ secrets, handlers });
+ * const handle: WebhookHandler = createWebhookHandler({ endpoint: "dobbletap.webhooks", secrets, handlers });
  * Deno.serve(handle);
  * ```
  */
@@ -20,15 +20,20 @@ export type WebhookHandler = (request: Request) => Promise<Response>;
  *
  * @example
  * ```ts
- * offer_sent: async (event, { deliveryId, request }) => {
+ * const offerSent: EventHandler<"offer_sent"> = async (event, { deliveryId, request }: HandlerContext) => {
  *   console.info(`offer ${event.data.offer.id} via delivery ${deliveryId} from ${request.headers.get("user-agent")}`);
  *   return { type: "offer", id: await offers.create(event.data.offer), status: "offered" };
- * },
+ * };
  * ```
  */
 export interface HandlerContext {
-  /** The original request (its body has already been read). */
-  request: Request;
+  /**
+   * The delivery as a Web `Request`, the same on every path (`fetch`, `toNodeListener`, `receive`):
+   * its method, URL and headers, and as its body the raw bytes the signature was verified over
+   * (readable once: `await context.request.text()`). Built on first read, so a handler that never
+   * reads it costs nothing. On the `fetch` path it also keeps the original request's `signal`.
+   */
+  readonly request: Request;
   /** The verified `webhook-id`, equal to `event.id`: the idempotency key of this delivery. */
   deliveryId: string;
 }
@@ -57,14 +62,12 @@ export type HandlerResult<K extends EventName> = EventResult<K> | DuplicateResul
  * };
  * ```
  */
-export type EventHandler<K extends EventName> = (
-  event: EventEnvelope<K>,
-  context: HandlerContext,
-) => HandlerResult<K> | Promise<HandlerResult<K>>;
+export type EventHandler<K extends EventName> = (event: EventEnvelope<K>, context: HandlerContext) => HandlerResult<K> | Promise<HandlerResult<K>>;
 
 /**
- * One handler per event; the keys are the events this endpoint accepts (any other is 422
- * `UNKNOWN_EVENT`).
+ * One handler per event, for exactly the events `E`: a missing one does not compile, and in an
+ * object literal neither does a handler for another event (any other event is answered 422
+ * `UNKNOWN_EVENT`; `createWebhookHandler` throws at creation for one).
  *
  * @example
  * ```ts
@@ -78,8 +81,8 @@ export type WebhookHandlers<E extends EventName> = { [K in E]: EventHandler<K> }
  *
  * @example
  * ```ts
- * onOutcome: ({ status, code, event, id, duplicate, ms }) =>
- *   console.info(JSON.stringify({ status, code, event, id, duplicate, ms: Math.round(ms) })),
+ * const onOutcome = ({ status, code, event, id, duplicate, ms }: RequestOutcome) =>
+ *   console.info(JSON.stringify({ status, code, event, id, duplicate, ms: Math.round(ms) }));
  * ```
  */
 export interface RequestOutcome {
@@ -97,18 +100,26 @@ export interface RequestOutcome {
 }
 
 /**
- * Options for `createWebhookHandler`.
+ * Options for `createWebhookHandler` and `createWebhookReceiver`, for the endpoint `P`.
  *
  * @example
  * ```ts
- * const options: WebhookHandlerOptions<"offer_accepted" | "offer_declined"> = {
+ * const options: WebhookHandlerOptions<"dttracker.webhooks"> = {
+ *   endpoint: "dttracker.webhooks",
  *   secrets: [Deno.env.get("DOBBLETAP_WEBHOOK_SECRET")!, Deno.env.get("DOBBLETAP_WEBHOOK_SECRET_PREVIOUS")!],
  *   handlers: { offer_accepted, offer_declined },
  *   onOutcome: (outcome) => console.info(outcome.status, outcome.event, outcome.id),
  * };
  * ```
  */
-export interface WebhookHandlerOptions<E extends EventName> {
+export interface WebhookHandlerOptions<P extends EndpointId> {
+  /**
+   * The contract endpoint this receiver serves, e.g. `"dobbletap.webhooks"`. It decides the exact
+   * keys of `handlers`: a forgotten handler would answer its event 422 for ever, and senders never
+   * retry a 422, so a missing one (or one of another endpoint) does not compile, and throws at
+   * creation for a JavaScript caller.
+   */
+  endpoint: P;
   /**
    * The `v1a` public keys (`whpk_…`) of the sender this endpoint trusts: a valid Ed25519 signature
    * by any one passes. Never a key named in a request. Recommended.
@@ -120,14 +131,8 @@ export interface WebhookHandlerOptions<E extends EventName> {
    * one of them, a request carrying only the other scheme's signature is refused. At least one is required.
    */
   secrets?: string | readonly string[];
-  /** One handler per accepted event. */
-  handlers: WebhookHandlers<E>;
-  /**
-   * The contract endpoint this receiver serves, e.g. `"dobbletap.webhooks"`. When given, `handlers`
-   * must cover exactly that endpoint's events, or creating the receiver throws: a forgotten handler
-   * would otherwise answer its event 422 for ever, and senders never retry a 422.
-   */
-  endpoint?: EndpointId;
+  /** One handler per event of `endpoint`. */
+  handlers: WebhookHandlers<EventsAt<P>>;
   /**
    * Also require `Authorization: Bearer <token>` (Supabase's gateway key). Mode `with-signature`
    * (default) requires the token in addition to a valid signature. `bearer-only` is the legacy

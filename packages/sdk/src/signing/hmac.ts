@@ -27,8 +27,10 @@ function loadNodeCrypto(): NodeCrypto | undefined {
 const nodeCrypto = loadNodeCrypto();
 
 function nodeKey(crypto: NodeCrypto, secret: Uint8Array): HmacKey {
+  // A KeyObject made once: createHmac then skips importing the raw secret on every call.
+  const key = crypto.createSecretKey(secret);
   return {
-    sign: (prefix, body) => crypto.createHmac("sha256", secret).update(prefix).update(body).digest(),
+    sign: (prefix, body) => crypto.createHmac("sha256", key).update(prefix).update(body).digest(),
   };
 }
 
@@ -54,11 +56,7 @@ export function createHmacKey(secret: Uint8Array, backend: HmacBackend = "auto")
   return nodeKey(nodeCrypto, secret);
 }
 
-/** Compares two MACs in constant time, so the time taken reveals nothing about where they differ. */
-export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  if (nodeCrypto) return nodeCrypto.timingSafeEqual(a, b);
-  let difference = 0;
-  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
-  return difference === 0;
+/** Whether keys made for `backend` compute synchronously (node:crypto) rather than through Web Crypto. */
+export function isSynchronous(backend: HmacBackend = "auto"): boolean {
+  return backend === "node" || (backend === "auto" && nodeCrypto !== undefined);
 }

@@ -29,10 +29,7 @@ const advice: Record<KeyKind, string> = {
 };
 
 function wrongKind(option: string, expected: KeyKind, given: KeyKind): SignatureError {
-  return new SignatureError(
-    "bad_secret",
-    `${option} needs ${names[expected]}, but it was given ${names[given]}. ${advice[expected]}`,
-  );
+  return new SignatureError("bad_secret", `${option} needs ${names[expected]}, but it was given ${names[given]}. ${advice[expected]}`);
 }
 
 function notString(option: string, expected: KeyKind): SignatureError {
@@ -103,7 +100,7 @@ export interface KeyPair {
  * ```ts
  * const { secretKey, publicKey } = await generateKeyPair();
  * // secretKey → the sender's secret manager (createDobbletapClient({ secretKey })),
- * // publicKey → the receiver's configuration (createWebhookHandler({ publicKeys: [publicKey] })).
+ * // publicKey → the receiver's configuration (createWebhookHandler({ endpoint, publicKeys: [publicKey], handlers })).
  * ```
  */
 export async function generateKeyPair(): Promise<KeyPair> {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { isSignatureError, SignatureError } from "../errors/index.js";
-import { createSigner, createVerifier, generateSecret, type HmacBackend } from "./index.js";
+import { createSigner, createVerifier, generateKeyPair, generateSecret, type HmacBackend } from "./index.js";
 
 const backends: HmacBackend[] = ["node", "web"];
 const json = fc.jsonValue().map((value) => JSON.stringify(value));
@@ -98,7 +98,12 @@ describe("createVerifier(...).verify under concurrency", () => {
       }),
     );
     const verdicts = await Promise.all(
-      deliveries.map(({ headers, body }) => verifier.verify(headers, body).then(() => "ok", () => "refused")),
+      deliveries.map(({ headers, body }) =>
+        verifier.verify(headers, body).then(
+          () => "ok",
+          () => "refused",
+        ),
+      ),
     );
     expect(verdicts).toEqual(deliveries.map((_, index) => (index % 2 === 0 ? "ok" : "refused")));
   });
@@ -134,18 +139,13 @@ describe("createVerifier(...).verify timestamps and headers", () => {
     const v2 = headers["webhook-signature"].replace("v1,", "v2,");
     expect((await rejection(verifier.verify({ ...headers, "webhook-signature": v2 }, body))).reason).toBe("no_valid_signature");
     for (const garbage of ["v1,", "v1,!!!!", "v1", " ", "v1,AAAA"]) {
-      expect((await rejection(verifier.verify({ ...headers, "webhook-signature": garbage }, body))).reason).toBe(
-        "no_valid_signature",
-      );
+      expect((await rejection(verifier.verify({ ...headers, "webhook-signature": garbage }, body))).reason).toBe("no_valid_signature");
     }
   });
 
   it("never puts a secret or a signature into an error message", async () => {
     const headers = await signer.headers("id", body, nowMs);
-    const errors = [
-      await rejection(verifier.verify(headers, "tampered")),
-      await rejection(verifier.verify({ ...headers, "webhook-timestamp": "1" }, body)),
-    ];
+    const errors = [await rejection(verifier.verify(headers, "tampered")), await rejection(verifier.verify({ ...headers, "webhook-timestamp": "1" }, body))];
     for (const error of errors) {
       expect(error.message).not.toContain(secret.slice(6, 20));
       expect(error.message).not.toContain(headers["webhook-signature"].slice(3, 20));
@@ -174,5 +174,32 @@ describe("secrets", () => {
     const body = "{}";
     const headers = await createSigner(secret.slice(6)).headers("id", body);
     await expect(createVerifier(secret).verify(headers, body)).resolves.toBeTruthy();
+  });
+});
+
+describe("createVerifier(...).verifySync", () => {
+  const secret = generateSecret();
+  const body = '{"a":1}';
+
+  it("exists on node:crypto and returns what verify resolves; throws the same SignatureError synchronously", async () => {
+    const verifier = createVerifier(secret, { backend: "node", now: () => nowMs });
+    const headers = await createSigner(secret).headers("id-sync", body, nowMs);
+    expect(verifier.verifySync).toBeTypeOf("function");
+    expect(verifier.verifySync!(headers, body)).toEqual(await verifier.verify(headers, body));
+    let thrown: unknown;
+    try {
+      verifier.verifySync!(headers, `${body} `);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isSignatureError(thrown) && thrown.reason).toBe("no_valid_signature");
+    const pair = await generateKeyPair();
+    const v1a = createVerifier([pair.publicKey], { backend: "node", now: () => nowMs });
+    const signed = await createSigner(pair.secretKey).headers("id-v1a", body, nowMs);
+    expect(v1a.verifySync!(signed, body)).toEqual({ id: "id-v1a", timestampSeconds: nowSeconds });
+  });
+
+  it("is undefined on Web Crypto, where verify is the only way", () => {
+    expect(createVerifier(secret, { backend: "web" }).verifySync).toBeUndefined();
   });
 });

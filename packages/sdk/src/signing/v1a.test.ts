@@ -16,7 +16,10 @@ const { keys, vectors } = JSON.parse(readFileSync(vectorsPath, "utf8")) as Vecto
 const backends: HmacBackend[] = ["node", "web"];
 
 async function refusal(promise: Promise<unknown>): Promise<SignatureError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!isSignatureError(error)) throw new Error(`expected a SignatureError, got ${String(error)}`);
   return error;
 }
@@ -25,7 +28,10 @@ describe.each(backends)("v1a with the %s backend", (backend) => {
   it.each(vectors.map((vector) => [vector.description, vector] as const))("test vector: %s", async (_, vector) => {
     const verifier = createVerifier([keys.publicKey], { backend, now: () => vector.timestamp * 1000 });
     const headers = { "webhook-id": vector.id, "webhook-timestamp": String(vector.timestamp), "webhook-signature": vector.signature };
-    const verdict = await verifier.verify(headers, vector.body).then(() => true, () => false);
+    const verdict = await verifier.verify(headers, vector.body).then(
+      () => true,
+      () => false,
+    );
     expect(verdict).toBe(vector.valid);
   });
 

@@ -33,7 +33,12 @@ const handle = createWebhookHandler({
   secrets: secret,
   dedupStore: postgresDedupStore({ db }),
   transactional: true,
+  endpoint: "dobbletap.webhooks",
   handlers: {
+    // This receiver is about offer_sent; the endpoint's other events succeed.
+    campaign_created: ({ data }) => ({ type: "campaign", id: data.campaign.id, status: "active" }),
+    activation_updated: ({ data }) => ({ type: "campaign", id: data.campaignId, status: "active" }),
+    activation_cancelled: ({ data }) => ({ type: "campaign", id: data.campaignId, status: "cancelled" }),
     offer_sent: async ({ id, data: { offer } }, { tx }) => {
       await tx.query("INSERT INTO effects (offer_id) VALUES ($1)", [offer.id]);
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -34,7 +34,12 @@ const campaigns = new Set(["5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f"]);
 const handle = createWebhookHandler({
   secrets: secret,
   ...(verifyKey ? { publicKeys: [verifyKey] } : {}),
+  endpoint: "dobbletap.webhooks",
   handlers: {
+    // This receiver is about offer_sent; the endpoint's other events succeed.
+    campaign_created: ({ data }) => ({ type: "campaign", id: data.campaign.id, status: "active" }),
+    activation_updated: ({ data }) => ({ type: "campaign", id: data.campaignId, status: "active" }),
+    activation_cancelled: ({ data }) => ({ type: "campaign", id: data.campaignId, status: "cancelled" }),
     offer_sent: ({ data: { offer } }) => {
       if (!campaigns.has(offer.campaignId)) {
         throw new ContractError("CAMPAIGN_NOT_FOUND", `Campaign ${offer.campaignId} is not known here. Send campaign_created first.`);

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { fromPg } from "../../src/postgres/adapters.js";
 import { postgresDedupStore } from "../../src/postgres/dedup-store.js";
-import { createWebhookHandler } from "../../src/receiver/create-webhook-handler.js";
+import { createWebhookReceiver } from "../../src/receiver/create-webhook-handler.js";
 import { toNodeListener } from "../../src/receiver/node.js";
 
 const url = process.env.DATABASE_URL;
@@ -20,12 +20,17 @@ const slowMs = Number(process.env.SLOW_MS ?? "0");
 const hold = process.env.HOLD === "1";
 
 const db = fromPg(new pg.Pool({ connectionString: url, max: 20 }));
-const handle = createWebhookHandler({
+const receiver = createWebhookReceiver({
   secrets: secret,
   dedupStore: postgresDedupStore({ db }),
   transactional: true,
   duplicateWaitMs: 10_000,
+  endpoint: "dobbletap.webhooks",
   handlers: {
+    // This receiver is about offer_sent; the endpoint's other events succeed.
+    campaign_created: ({ data }) => ({ type: "campaign", id: data.campaign.id, status: "active" }),
+    activation_updated: ({ data }) => ({ type: "campaign", id: data.campaignId, status: "active" }),
+    activation_cancelled: ({ data }) => ({ type: "campaign", id: data.campaignId, status: "cancelled" }),
     offer_sent: async ({ id, data: { offer } }, { tx }) => {
       await tx.query("INSERT INTO effects (offer_id, pid) VALUES ($1, $2)", [offer.id, process.pid]);
       if (hold) {
@@ -39,7 +44,7 @@ const handle = createWebhookHandler({
   onError: (error) => process.stderr.write(`receiver error: ${error instanceof Error ? error.message : String(error)}\n`),
 });
 
-const server = createServer(toNodeListener(handle));
+const server = createServer(toNodeListener(receiver));
 server.listen(0, "127.0.0.1", () => {
   process.stdout.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });

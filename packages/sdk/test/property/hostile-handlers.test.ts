@@ -11,8 +11,9 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { errorCodeList, errorCodes, events, parseErrorAnswer, parseSuccessAnswer } from "@dttracker-dobbletap/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContractError, createSigner, createWebhookHandler, generateSecret, type WebhookHandler } from "../../src/index.js";
+import { ContractError, createSigner, createWebhookReceiver, generateSecret, type WebhookReceiver } from "../../src/index.js";
 import { toNodeListener } from "../../src/node.js";
+import { endpointFor } from "../support/endpoint-handlers.js";
 
 const secret = generateSecret();
 const HANDLER_TIMEOUT_MS = 150;
@@ -82,10 +83,10 @@ function act(current: { behaviour: Behaviour }) {
   };
 }
 
-function receiverWith(current: { behaviour: Behaviour }): WebhookHandler {
-  return createWebhookHandler({
+function receiverWith(current: { behaviour: Behaviour }): WebhookReceiver {
+  return createWebhookReceiver({
     secrets: secret,
-    handlers: { offer_sent: act(current) as never },
+    ...endpointFor({ offer_sent: act(current) as never }),
     handlerTimeoutMs: HANDLER_TIMEOUT_MS,
     onError: () => undefined,
   });
@@ -130,7 +131,7 @@ function checkAnswer(b: Behaviour, status: number, text: string, id: string, ms:
 describe("property: a hostile handler, in process", () => {
   it("a handler's fault is a 500 that reveals nothing; a 2xx only for a contract success; every wait is bounded", async () => {
     const current: { behaviour: Behaviour } = { behaviour: { kind: "valid" } };
-    const handle = receiverWith(current);
+    const handle = receiverWith(current).fetch;
     await fc.assert(
       fc.asyncProperty(behaviour, async (b) => {
         current.behaviour = b;

@@ -7,7 +7,7 @@
  */
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import { eventsTo, parseErrorAnswer, parseEvent, statusOf, type EventEnvelope } from "@dttracker-dobbletap/contracts";
+import { eventsAt, parseErrorAnswer, parseEvent, statusOf, type EventEnvelope } from "@dttracker-dobbletap/contracts";
 import { describe, expect, it } from "vitest";
 import { createWebhookHandler, generateSecret } from "../../src/index.js";
 import { eventData, uuid } from "./arbitraries.js";
@@ -17,7 +17,7 @@ const NUM_RUNS = 200;
 /** A small limit, so that oversize bodies are cheap to generate. */
 const MAX_BODY_BYTES = 2048;
 const URL = "http://receiver.invalid/functions/v1/make-server-8061e72e/webhooks/dttracker";
-const accepted = eventsTo("dobbletap");
+const accepted = eventsAt("dobbletap.webhooks");
 
 /** A fresh receiver (fresh dedup store) that records what reached a handler and every 500-path error. */
 function receiver(secret: string) {
@@ -28,6 +28,7 @@ function receiver(secret: string) {
     return resultFor(event);
   };
   const handle = createWebhookHandler({
+    endpoint: "dobbletap.webhooks",
     secrets: secret,
     handlers: Object.fromEntries(accepted.map((name) => [name, handler])) as never,
     maxBodyBytes: MAX_BODY_BYTES,

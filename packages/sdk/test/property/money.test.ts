@@ -8,6 +8,7 @@ import { Money, currencyCodes, type EventResult } from "@dttracker-dobbletap/con
 import { describe, expect, it } from "vitest";
 import { createDobbletapClient, createWebhookHandler, generateSecret, isRequestValidationError, createSigner } from "../../src/index.js";
 import { eventData, money } from "./arbitraries.js";
+import { endpointFor } from "../support/endpoint-handlers.js";
 import { resultFor } from "./handlers.js";
 
 const nonInteger = fc.oneof(
@@ -84,12 +85,12 @@ describe("a non-integer amount through the SDK (property)", () => {
     let handled = 0;
     const handle = createWebhookHandler({
       secrets: secret,
-      handlers: {
+      ...endpointFor({
         offer_sent: (event) => {
           handled++;
           return resultFor(event) as EventResult<"offer_sent">;
         },
-      },
+      }),
     });
     const signer = createSigner(secret);
     // JSON cannot carry NaN or infinities (they become null); every finite non-integer can.

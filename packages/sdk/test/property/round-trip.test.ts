@@ -7,9 +7,18 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
-import { eventsTo, parseEventData, type EventEnvelope, type EventName, type Party } from "@dttracker-dobbletap/contracts";
+import {
+  endpoints,
+  eventsAt,
+  eventsTo,
+  parseEventData,
+  type EndpointId,
+  type EventEnvelope,
+  type EventName,
+  type Party,
+} from "@dttracker-dobbletap/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, createWebhookHandler, generateSecret, type SendResult } from "../../src/index.js";
+import { createClient, createWebhookReceiver, generateSecret, type SendResult, type WebhookReceiver } from "../../src/index.js";
 import { toNodeListener } from "../../src/node.js";
 import { eventData } from "./arbitraries.js";
 import { resultFor } from "./handlers.js";
@@ -23,7 +32,7 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-/** A receiver for every event `party` receives, recording what each handler got and answered. */
+/** Receivers for every event `party` receives (one per endpoint), recording what each handler got and answered. */
 function recordingReceiver(party: Party, secret: string) {
   const calls: Array<{ event: EventEnvelope; answered: unknown }> = [];
   const handler = (event: EventEnvelope) => {
@@ -31,10 +40,20 @@ function recordingReceiver(party: Party, secret: string) {
     calls.push({ event, answered });
     return answered;
   };
-  const handlers = Object.fromEntries(eventsTo(party).map((name) => [name, handler]));
   const unexpected: unknown[] = [];
-  const handle = createWebhookHandler({ secrets: secret, handlers: handlers as never, onError: (error) => unexpected.push(error) });
-  return { handle, calls, unexpected };
+  // One receiver per endpoint of the party (an endpoint decides its handlers); the path routes.
+  const receivers = new Map<EndpointId, WebhookReceiver>();
+  for (const endpoint of Object.keys(endpoints) as EndpointId[]) {
+    if (endpoints[endpoint].receiver !== party) continue;
+    const handlers = Object.fromEntries(eventsAt(endpoint).map((name) => [name, handler]));
+    receivers.set(endpoint, createWebhookReceiver({ endpoint, secrets: secret, handlers: handlers as never, onError: (error) => unexpected.push(error) }));
+  }
+  const handle = (request: Request) => {
+    const path = new URL(request.url).pathname;
+    const endpoint = [...receivers.keys()].find((candidate) => path.endsWith(endpoints[candidate].path))!;
+    return receivers.get(endpoint)!.fetch(request);
+  };
+  return { handle, receivers, calls, unexpected };
 }
 
 async function assertRoundTrip<E extends EventName>(
@@ -82,7 +101,7 @@ describe("sender → receiver round trip over loopback HTTP (node:http adapter)"
   let server: Server;
   let baseUrl: string;
   beforeAll(async () => {
-    server = createServer(toNodeListener(receiver.handle));
+    server = createServer(toNodeListener(receiver.receivers.get("dobbletap.webhooks")!));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/functions/v1/make-server-8061e72e`;
   });
