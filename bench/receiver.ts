@@ -16,7 +16,7 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { offerSentEnvelope, secretBytes, signHeaders, type OfferSentEnvelope } from "./lib/fixtures.js";
 import { contractsDist, importDist, importFromSdk, sdkDist } from "./lib/paths.js";
 import { runInterleaved, type TimedTask } from "./lib/interleaved.js";
-import { receiveEntry } from "./lib/receiver-entry.js";
+import { dobbletapHandlers, receiveEntry } from "./lib/receiver-entry.js";
 import { formatInt, formatMicros, formatRatioSpread } from "./lib/table.js";
 import type { Measurement, Row } from "./lib/types.js";
 
@@ -82,7 +82,7 @@ export async function measureReceiver(options: { timeMs: number; rounds: number;
   const handlerOptions = {
     secrets: secret,
     dedupStore: forgetfulStore,
-    handlers: { offer_sent: (event: { data: { offer: { id: string } } }) => ({ type: "offer", id: event.data.offer.id, status: "offered" }) },
+    ...dobbletapHandlers(contracts as never, (event) => ({ type: "offer", id: event.data.offer.id, status: "offered" })),
   };
   const entry = receiveEntry(sdk as unknown as Record<string, unknown>, handlerOptions);
   const handle = sdk.createWebhookHandler(handlerOptions as never);

@@ -1,17 +1,10 @@
 /**
- * The one place the bench reaches the receiver's bytes + headers entry point, whatever the SDK on
- * the branch calls it. Preferred: a public receiver object with `receive(delivery)` (the receiver
- * issue adds one; the names tried are listed below). Otherwise the core behind a handler made by
- * `createWebhookHandler` (what `toNodeListener` calls), found by its registered symbol. Either way
- * the bench measures the code users run; only this adapter knows how it is reached.
+ * The one place the bench reaches the receiver's bytes + headers entry point: the SDK's public
+ * `createWebhookReceiver(options).receive(delivery)`, what `toNodeListener` and the mock run.
  */
 type AnyOptions = Record<string, unknown>;
 type Answer = { status: number; body: unknown };
 type Receiver = { receive(delivery: Record<string, unknown>): Answer | Promise<Answer> };
-
-/** Public factories of a `{ receive(delivery) }` object, in the order tried. */
-const PUBLIC_FACTORIES = ["createReceiver", "createWebhookReceiver"] as const;
-const CORE = Symbol.for("@dttracker-dobbletap/sdk/receiver-core");
 
 export interface ReceiveEntry {
   /** How it was reached, for the notes. */
@@ -21,28 +14,26 @@ export interface ReceiveEntry {
 }
 
 export function receiveEntry(sdk: Record<string, unknown>, options: AnyOptions): ReceiveEntry {
-  let receiver: Receiver | undefined;
-  let via = "";
-  for (const name of PUBLIC_FACTORIES) {
-    const factory = sdk[name];
-    if (typeof factory === "function") {
-      receiver = (factory as (options: AnyOptions) => Receiver)(options);
-      via = `public ${name}(options).receive(delivery)`;
-      break;
-    }
-  }
-  if (receiver === undefined) {
-    const handle = (sdk.createWebhookHandler as (options: AnyOptions) => object)(options);
-    receiver = (handle as { [CORE]?: Receiver })[CORE];
-    via = 'the core behind createWebhookHandler (what toNodeListener calls), through Symbol.for("@dttracker-dobbletap/sdk/receiver-core")';
-    if (receiver === undefined) throw new Error("bench/lib/receiver-entry.ts: the SDK exposes no receiver entry for bytes + headers; update this adapter.");
-  }
+  const factory = sdk.createWebhookReceiver;
+  if (typeof factory !== "function") throw new Error("bench/lib/receiver-entry.ts: the SDK exports no createWebhookReceiver; update this adapter.");
+  const receiver = (factory as (options: AnyOptions) => Receiver)(options);
   const request = () => {
     throw new Error("the bench's handlers do not read context.request");
   };
-  const target = receiver;
   return {
-    via,
-    receive: (bytes, headers) => target.receive({ method: "POST", headers, body: bytes, request }),
+    via: "public createWebhookReceiver(options).receive(delivery)",
+    receive: (bytes, headers) => receiver.receive({ method: "POST", headers, body: bytes, request }),
   };
+}
+
+/**
+ * Handlers for every event of `dobbletap.webhooks` (the receiver's `endpoint` decides them): the
+ * given offer_sent handler, and each other event's contract example result.
+ */
+export function dobbletapHandlers(
+  contracts: { events: Record<string, { exampleResult: unknown }>; eventsAt(endpoint: "dobbletap.webhooks"): readonly string[] },
+  offerSent: (event: { data: { offer: { id: string } } }) => unknown,
+): { endpoint: "dobbletap.webhooks"; handlers: Record<string, unknown> } {
+  const handlers = Object.fromEntries(contracts.eventsAt("dobbletap.webhooks").map((name) => [name, () => structuredClone(contracts.events[name]!.exampleResult)]));
+  return { endpoint: "dobbletap.webhooks", handlers: { ...handlers, offer_sent: offerSent } };
 }

@@ -6,6 +6,7 @@
  */
 import { contractsDist, importDist, sdkDist } from "../lib/paths.js";
 import { offerSentEnvelope, secretBytes, signHeaders, type OfferSentEnvelope } from "../lib/fixtures.js";
+import { dobbletapHandlers } from "../lib/receiver-entry.js";
 
 type Sdk = typeof import("../../packages/sdk/src/index.js");
 type Contracts = typeof import("../../packages/contracts/src/index.js");
@@ -26,8 +27,8 @@ const handle = sdk.createWebhookHandler({
     transactional: false,
     claim: async () => ({ status: "claimed", lease: { tx: undefined, complete: async () => {}, release: async () => {} } }),
   },
-  handlers: { offer_sent: (event) => ({ type: "offer", id: event.data.offer.id, status: "offered" }) },
-});
+  ...dobbletapHandlers(contracts as never, (event) => ({ type: "offer", id: event.data.offer.id, status: "offered" })),
+} as never) as (request: Request) => Promise<Response>;
 
 const ITERATIONS = 200_000;
 const started = performance.now();

@@ -8,7 +8,8 @@
 import { createServer } from "node:http";
 import pg from "pg";
 import postgres from "postgres";
-import { createMemoryDedupStore, createWebhookHandler } from "../../packages/sdk/dist/index.js";
+import { eventsAt, events } from "../../packages/contracts/dist/index.js";
+import { createMemoryDedupStore, createWebhookReceiver } from "../../packages/sdk/dist/index.js";
 import { toNodeListener } from "../../packages/sdk/dist/node.js";
 import { fromPg, fromPostgresJs, postgresDedupStore } from "../../packages/sdk/dist/postgres.js";
 
@@ -78,8 +79,10 @@ const options =
         transactional: true,
       }
     : { dedupStore: createMemoryDedupStore() };
-const handle = createWebhookHandler({ secrets: env.WEBHOOK_SECRET, handlers: { offer_sent: handler }, ...options });
-const server = createServer(toNodeListener(handle));
+// `endpoint` decides the handlers: every other event of it answers its contract example result.
+const handlers = Object.fromEntries(eventsAt("dobbletap.webhooks").map((name) => [name, () => structuredClone(events[name].exampleResult)]));
+const receiver = createWebhookReceiver({ endpoint: "dobbletap.webhooks", secrets: env.WEBHOOK_SECRET, handlers: { ...handlers, offer_sent: handler }, ...options });
+const server = createServer(toNodeListener(receiver));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.argv[2] ?? 0), "127.0.0.1");
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));

@@ -132,7 +132,7 @@ describe("property: hostile answers over a real loopback socket", () => {
       }),
       { numRuns: 80 },
     );
-  });
+  }, 90_000); // 80 sends, a quarter of them stalled to their bound: ~16 s alone, more on a loaded CI box
 });
 
 describe("property: hostile answers in process (a fetch whose Response body misbehaves)", () => {
@@ -191,5 +191,5 @@ describe("property: hostile answers in process (a fetch whose Response body misb
       }),
       { numRuns: 100 },
     );
-  });
+  }, 90_000);
 });
