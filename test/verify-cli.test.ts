@@ -30,8 +30,7 @@ beforeAll(async () => {
 afterAll(() => provider.close());
 
 const statesUrl = () => `${provider.url}/__pact/states`;
-const verify = (args: string[], env: Record<string, string> = { WEBHOOK_SECRET: secret }) =>
-  runVerifyCli(root, ["--provider", "dttracker", ...args], env);
+const verify = (args: string[], env: Record<string, string> = { WEBHOOK_SECRET: secret }) => runVerifyCli(root, ["--provider", "dttracker", ...args], env);
 
 /** A port nothing listens on: bound once, then closed. */
 async function deadUrl(): Promise<string> {

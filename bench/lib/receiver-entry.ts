@@ -34,6 +34,8 @@ export function dobbletapHandlers(
   contracts: { events: Record<string, { exampleResult: unknown }>; eventsAt(endpoint: "dobbletap.webhooks"): readonly string[] },
   offerSent: (event: { data: { offer: { id: string } } }) => unknown,
 ): { endpoint: "dobbletap.webhooks"; handlers: Record<string, unknown> } {
-  const handlers = Object.fromEntries(contracts.eventsAt("dobbletap.webhooks").map((name) => [name, () => structuredClone(contracts.events[name]!.exampleResult)]));
+  const handlers = Object.fromEntries(
+    contracts.eventsAt("dobbletap.webhooks").map((name) => [name, () => structuredClone(contracts.events[name]!.exampleResult)]),
+  );
   return { endpoint: "dobbletap.webhooks", handlers: { ...handlers, offer_sent: offerSent } };
 }

@@ -81,7 +81,12 @@ const options =
     : { dedupStore: createMemoryDedupStore() };
 // `endpoint` decides the handlers: every other event of it answers its contract example result.
 const handlers = Object.fromEntries(eventsAt("dobbletap.webhooks").map((name) => [name, () => structuredClone(events[name].exampleResult)]));
-const receiver = createWebhookReceiver({ endpoint: "dobbletap.webhooks", secrets: env.WEBHOOK_SECRET, handlers: { ...handlers, offer_sent: handler }, ...options });
+const receiver = createWebhookReceiver({
+  endpoint: "dobbletap.webhooks",
+  secrets: env.WEBHOOK_SECRET,
+  handlers: { ...handlers, offer_sent: handler },
+  ...options,
+});
 const server = createServer(toNodeListener(receiver));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.argv[2] ?? 0), "127.0.0.1");

@@ -82,7 +82,15 @@ beforeAll(async () => {
       // Its own process group, so afterAll can end it and anything it started in one signal.
       detached: true,
       // PORT=0: the OS picks a free port and onListen prints it, so parallel runs never collide.
-      env: { ...process.env, WEBHOOK_SECRET: secret, DATABASE_URL: database.url, PORT: "0", PACT_PROVIDER_STATES: "on", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      env: {
+        ...process.env,
+        WEBHOOK_SECRET: secret,
+        DATABASE_URL: database.url,
+        PORT: "0",
+        PACT_PROVIDER_STATES: "on",
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -51,10 +51,9 @@ const json = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(v
 
 async function findCampaign(tx: Queryable, campaignId: string) {
   // FOR UPDATE: an offer and a cancellation of one campaign do not interleave.
-  const { rows } = await tx.query<{ content: unknown; status: "active" | "cancelled" }>(
-    "SELECT content, status FROM campaigns WHERE id = $1 FOR UPDATE",
-    [campaignId],
-  );
+  const { rows } = await tx.query<{ content: unknown; status: "active" | "cancelled" }>("SELECT content, status FROM campaigns WHERE id = $1 FOR UPDATE", [
+    campaignId,
+  ]);
   const campaign = rows[0];
   if (!campaign) {
     // Production failure #4: the offer arrived before its campaign. A 404 tells DTTracker to send
@@ -69,16 +68,13 @@ async function creatorKnown(tx: Queryable, creatorId: string): Promise<boolean> 
 }
 
 /** One handler per event DTTracker sends to `POST …/webhooks/dttracker`. */
-export function createHandlers(): TransactionalWebhookHandlers<
-  "campaign_created" | "activation_updated" | "activation_cancelled" | "offer_sent",
-  Queryable
-> {
+export function createHandlers(): TransactionalWebhookHandlers<"campaign_created" | "activation_updated" | "activation_cancelled" | "offer_sent", Queryable> {
   return {
     campaign_created: async ({ data: { campaign } }, { tx }) => {
-      const inserted = await tx.query(
-        "INSERT INTO campaigns (id, content, status) VALUES ($1, $2::jsonb, 'active') ON CONFLICT (id) DO NOTHING",
-        [campaign.id, JSON.stringify(campaign)],
-      );
+      const inserted = await tx.query("INSERT INTO campaigns (id, content, status) VALUES ($1, $2::jsonb, 'active') ON CONFLICT (id) DO NOTHING", [
+        campaign.id,
+        JSON.stringify(campaign),
+      ]);
       if (inserted.rowCount === 1) return { type: "campaign", id: campaign.id, status: "active" };
       const known = await findCampaign(tx, campaign.id);
       if (!sameJson(known.content, campaign)) {
@@ -102,10 +98,7 @@ export function createHandlers(): TransactionalWebhookHandlers<
       if (creatorId === undefined) {
         // Cancelling a cancelled campaign again is answered 200 with its cancelled status.
         await tx.query("UPDATE campaigns SET status = 'cancelled' WHERE id = $1", [campaignId]);
-        await tx.query(
-          "UPDATE creator_campaigns SET status = 'cancelled' WHERE campaign_id = $1 AND status IN ('offered', 'accepted')",
-          [campaignId],
-        );
+        await tx.query("UPDATE creator_campaigns SET status = 'cancelled' WHERE campaign_id = $1 AND status IN ('offered', 'accepted')", [campaignId]);
         return { type: "campaign", id: campaignId, status: "cancelled" };
       }
       if (!(await creatorKnown(tx, creatorId))) {
@@ -116,18 +109,15 @@ export function createHandlers(): TransactionalWebhookHandlers<
           "ON CONFLICT (campaign_id, creator_id) DO UPDATE SET id = cancelled_assignments.id RETURNING id",
         [campaignId, creatorId, crypto.randomUUID()],
       );
-      await tx.query(
-        "UPDATE creator_campaigns SET status = 'cancelled' WHERE campaign_id = $1 AND creator_id = $2 AND status IN ('offered', 'accepted')",
-        [campaignId, creatorId],
-      );
+      await tx.query("UPDATE creator_campaigns SET status = 'cancelled' WHERE campaign_id = $1 AND creator_id = $2 AND status IN ('offered', 'accepted')", [
+        campaignId,
+        creatorId,
+      ]);
       return { type: "assignment", id: rows[0]!.id, status: "cancelled" };
     },
 
     offer_sent: async ({ data: { offer } }, { tx }) => {
-      const known = (await tx.query<{ content: unknown }>(
-        "SELECT content FROM creator_campaigns WHERE offer_id = $1",
-        [offer.id],
-      )).rows[0];
+      const known = (await tx.query<{ content: unknown }>("SELECT content FROM creator_campaigns WHERE offer_id = $1", [offer.id])).rows[0];
       if (known) {
         // The same offer under a new envelope id: identical → the existing record, else a conflict.
         // Its result says `offered` whatever it became since: the contract's offer_sent result is always `offered`.
@@ -148,10 +138,12 @@ export function createHandlers(): TransactionalWebhookHandlers<
       if (cancelled.rows.length > 0) {
         throw new ContractError("INVALID_STATE", `Campaign ${offer.campaignId} is cancelled for this creator; it takes no more offers.`);
       }
-      await tx.query(
-        "INSERT INTO creator_campaigns (offer_id, campaign_id, creator_id, content, status) VALUES ($1, $2, $3, $4::jsonb, 'offered')",
-        [offer.id, offer.campaignId, offer.creatorId, JSON.stringify(offer)],
-      );
+      await tx.query("INSERT INTO creator_campaigns (offer_id, campaign_id, creator_id, content, status) VALUES ($1, $2, $3, $4::jsonb, 'offered')", [
+        offer.id,
+        offer.campaignId,
+        offer.creatorId,
+        JSON.stringify(offer),
+      ]);
       // Production failure #5: "ok" is not an answer. Name the record that now exists.
       return { type: "offer", id: offer.id, status: "offered" };
     },

@@ -113,7 +113,9 @@ async function main(): Promise<void> {
     console.log(`1. one transaction: balance now ₦${sent.balanceMinor / 100}, offer ${offer.id} enqueued, brand sees ${JSON.stringify(sent.syncStatus)}`);
 
     const tooBig = newActivation(brandId, 50_000_000);
-    await sendOfferToActivation(db, outbox, { brandId, ...tooBig }).catch((error: Error) => console.log(`2. a ₦500,000 offer: ${error.message} (balance still ₦${sent.balanceMinor / 100})`));
+    await sendOfferToActivation(db, outbox, { brandId, ...tooBig }).catch((error: Error) =>
+      console.log(`2. a ₦500,000 offer: ${error.message} (balance still ₦${sent.balanceMinor / 100})`),
+    );
 
     const dispatcher = createDispatcher({ db, clients: { dobbletap: createDobbletapClient({ baseUrl: mock.url, secret: mock.secret!, retry: false }) } });
     const run = await dispatcher.runOnce({ limit: 100, deadlineMs: 20_000 });
@@ -121,7 +123,9 @@ async function main(): Promise<void> {
 
     const status = await outbox.status(sent.offerEventId);
     const synced = status?.state === "delivered";
-    console.log(`4. outbox.status: ${status?.state}; the brand now sees ${JSON.stringify({ synced, error: null, retryQueued: !synced })}; Dobbletap's record ${JSON.stringify(status?.result)}`);
+    console.log(
+      `4. outbox.status: ${status?.state}; the brand now sees ${JSON.stringify({ synced, error: null, retryQueued: !synced })}; Dobbletap's record ${JSON.stringify(status?.result)}`,
+    );
     console.log(`   Dobbletap holds the offer: ${mock.state.offers.get(offer.id)?.status}; the ₦500,000 one: ${mock.state.offers.has(tooBig.offer.id)}`);
     if (!synced) process.exitCode = 1;
   } finally {

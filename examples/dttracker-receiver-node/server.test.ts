@@ -78,9 +78,7 @@ describe("creator-sync-from-dobbletap", () => {
   });
 
   it("trigger creators_synced --set data.creators=<one object> → 422 VALIDATION_FAILED naming data.creators", async () => {
-    const { code, output } = await trigger("creators_synced", `${server.url}/creator-sync-from-dobbletap`, [
-      `data.creators=${JSON.stringify(wickhed7)}`,
-    ]);
+    const { code, output } = await trigger("creators_synced", `${server.url}/creator-sync-from-dobbletap`, [`data.creators=${JSON.stringify(wickhed7)}`]);
     const answer = answerIn(output);
     expect(answer.status).toBe(422);
     expect(answer.body.error?.code).toBe("VALIDATION_FAILED");

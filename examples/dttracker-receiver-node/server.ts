@@ -37,8 +37,16 @@ export async function startDttrackerServer({ secret, store = createStore(), port
   const dedupStore = createMemoryDedupStore();
   const states = createProviderStates({ party: "dttracker", enabled: providerStates, secret, dedupStore, handlers: providerStateHandlers(store) });
   const routes = new Map([
-    ["/functions/v1/creator-sync-from-dobbletap", toNodeListener(createWebhookReceiver({ endpoint: "dttracker.creator-sync", secrets: secret, handlers: creatorSyncHandlers(store), dedupStore, onOutcome }))],
-    ["/functions/v1/dobbletap-webhooks", toNodeListener(createWebhookReceiver({ endpoint: "dttracker.webhooks", secrets: secret, handlers: offerStatusHandlers(store), dedupStore, onOutcome }))],
+    [
+      "/functions/v1/creator-sync-from-dobbletap",
+      toNodeListener(
+        createWebhookReceiver({ endpoint: "dttracker.creator-sync", secrets: secret, handlers: creatorSyncHandlers(store), dedupStore, onOutcome }),
+      ),
+    ],
+    [
+      "/functions/v1/dobbletap-webhooks",
+      toNodeListener(createWebhookReceiver({ endpoint: "dttracker.webhooks", secrets: secret, handlers: offerStatusHandlers(store), dedupStore, onOutcome })),
+    ],
     ["/functions/v1/__pact/states", toNodeListener(states)],
   ]);
   const server: Server = createServer((req, res) => {
@@ -78,7 +86,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     providerStates: process.env.PACT_PROVIDER_STATES === "on",
   }).catch((error: NodeJS.ErrnoException) => {
     // One line, not a stack: the likely cause is the mock DTTracker (4011) or another copy.
-    console.error(error.code === "EADDRINUSE" ? `Port ${process.env.PORT ?? 4021} is in use: stop what listens there, or set PORT to another one.` : error.message);
+    console.error(
+      error.code === "EADDRINUSE" ? `Port ${process.env.PORT ?? 4021} is in use: stop what listens there, or set PORT to another one.` : error.message,
+    );
     process.exit(1);
   });
   console.log(`DTTracker receivers at ${server.url}/creator-sync-from-dobbletap and ${server.url}/dobbletap-webhooks`);

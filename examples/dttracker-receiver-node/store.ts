@@ -53,10 +53,7 @@ export function creatorSyncHandlers(store: DttrackerStore): WebhookHandlers<"cre
 
 /** `POST /functions/v1/dobbletap-webhooks`: the creator's answer to an offer. */
 export function offerStatusHandlers(store: DttrackerStore): WebhookHandlers<"offer_accepted" | "offer_declined"> {
-  const decide = <D extends "accepted" | "declined">(
-    data: { offerId: string; campaignId: string; creatorId: string; reason?: string },
-    decision: D,
-  ) => {
+  const decide = <D extends "accepted" | "declined">(data: { offerId: string; campaignId: string; creatorId: string; reason?: string }, decision: D) => {
     const offer = store.offers.get(data.offerId);
     // The offer is the event's subject: an unknown offer is named first.
     if (!offer) throw new ContractError("OFFER_NOT_FOUND", `Offer ${data.offerId} was never sent by DTTracker. Check the offerId.`);

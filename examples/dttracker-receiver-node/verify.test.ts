@@ -32,11 +32,9 @@ it("passes dttracker-dobbletap-verify against the DTTracker pact, twice in a row
 it("with the provider-state route not enabled, fails in preflight (exit 2) naming the states URL", async () => {
   const disabled = await startDttrackerServer({ secret });
   try {
-    const run = await runVerifyCli(
-      here,
-      ["--provider", "dttracker", "--base-url", disabled.url, "--states-url", `${disabled.url}/__pact/states`],
-      { WEBHOOK_SECRET: secret },
-    );
+    const run = await runVerifyCli(here, ["--provider", "dttracker", "--base-url", disabled.url, "--states-url", `${disabled.url}/__pact/states`], {
+      WEBHOOK_SECRET: secret,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("the states URL is not wired. Mount createProviderStates there, enabled on this deployment");
     expect(run.ms).toBeLessThan(15_000);

@@ -25,7 +25,9 @@ function findBinDir(): string {
   if (fromEnv && existsSync(join(fromEnv, "pg_ctl"))) return fromEnv;
   const root = "/usr/lib/postgresql";
   const versions = existsSync(root)
-    ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "pg_ctl"))).sort((a, b) => Number(b) - Number(a))
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, "bin", "pg_ctl")))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions[0] === undefined) {
     throw new Error(

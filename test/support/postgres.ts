@@ -6,9 +6,7 @@ import pg from "pg";
 export function testServerUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    throw new Error(
-      "TEST_DATABASE_URL is not set: the PostgreSQL test server did not start (see test/support/postgres-global-setup.ts).",
-    );
+    throw new Error("TEST_DATABASE_URL is not set: the PostgreSQL test server did not start (see test/support/postgres-global-setup.ts).");
   }
   return url;
 }

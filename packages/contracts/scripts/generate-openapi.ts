@@ -21,10 +21,7 @@ for (const [party, document] of Object.entries(documents)) {
   files.set(join(outDir, `${party}.yaml`), `# ${banner}\n${stringify(document, { lineWidth: 0 })}`);
 }
 for (const [event, schema] of Object.entries(buildJsonSchemas())) {
-  files.set(
-    join(outDir, "json-schema", `${event}.schema.json`),
-    `${JSON.stringify({ $comment: banner, ...schema }, null, 2)}\n`,
-  );
+  files.set(join(outDir, "json-schema", `${event}.schema.json`), `${JSON.stringify({ $comment: banner, ...schema }, null, 2)}\n`);
 }
 
 // Both sides of every message, so that a later `compat --from` this openapi/ compares the right pair.

@@ -4,9 +4,7 @@ import type { Issue } from "./errors.js";
 import { IsoDateTime, Uuid } from "./primitives.js";
 
 /** Turns `offer_sent` into `OfferSent` (schema ids) — `offerSent` is the client method name. */
-export type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}`
-  ? `${Capitalize<Head>}${PascalCase<Tail>}`
-  : Capitalize<S>;
+export type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Capitalize<Head>}${PascalCase<Tail>}` : Capitalize<S>;
 
 function pascalCase(name: string): string {
   return name
@@ -33,10 +31,7 @@ export function successAnswerOf<R extends z.ZodType>(result: R) {
     success: z.literal(true),
     eventId: Uuid.meta({ description: "The `id` of the event this answers." }),
     result,
-    duplicate: z
-      .boolean()
-      .optional()
-      .meta({ description: "True when the event (or the same record) was already processed; nothing new was created." }),
+    duplicate: z.boolean().optional().meta({ description: "True when the event (or the same record) was already processed; nothing new was created." }),
   });
 }
 
@@ -44,10 +39,7 @@ export function successAnswerOf<R extends z.ZodType>(result: R) {
  * The result naming the single record a receiver created or found: `{ type, id, status }`.
  * "ok" alone is not an answer: a success must say what exists now.
  */
-export function recordResult<const T extends string, const S extends readonly [string, ...string[]]>(
-  type: T,
-  statuses: S,
-) {
+export function recordResult<const T extends string, const S extends readonly [string, ...string[]]>(type: T, statuses: S) {
   return z.object({
     type: z.literal(type),
     id: Uuid.meta({ description: `The receiver's own id of the ${type} record (not the sender's id for it).` }),
@@ -90,12 +82,7 @@ export interface EventSpec<N extends string, E extends EndpointId, D extends z.Z
 }
 
 /** Builds an event's schemas from its spec. Every event module calls this once. */
-export function defineEvent<
-  const N extends string,
-  const E extends EndpointId,
-  D extends z.ZodType,
-  R extends z.ZodType,
->(spec: EventSpec<N, E, D, R>) {
+export function defineEvent<const N extends string, const E extends EndpointId, D extends z.ZodType, R extends z.ZodType>(spec: EventSpec<N, E, D, R>) {
   const schemaName = pascalCase(spec.name);
   const data = spec.data.meta({ id: `${schemaName}Data` });
   const result = spec.result.meta({ id: `${schemaName}Result` });

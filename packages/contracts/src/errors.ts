@@ -121,19 +121,17 @@ export type ErrorDetail = z.output<typeof ErrorDetail>;
  * const failure = ErrorAnswer.safeParse(await response.json());
  * ```
  */
-export const ErrorAnswer = z
-  .object({ success: z.literal(false), error: ErrorDetail })
-  .meta({
-    id: "ErrorAnswer",
-    description: "A failure. The HTTP status is the one of `error.code` in the contract's table.",
-    example: {
-      success: false,
-      error: {
-        code: "CAMPAIGN_NOT_FOUND",
-        message: "Campaign 5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f is not known here. Send campaign_created first, then retry this offer with the same id.",
-      },
+export const ErrorAnswer = z.object({ success: z.literal(false), error: ErrorDetail }).meta({
+  id: "ErrorAnswer",
+  description: "A failure. The HTTP status is the one of `error.code` in the contract's table.",
+  example: {
+    success: false,
+    error: {
+      code: "CAMPAIGN_NOT_FOUND",
+      message: "Campaign 5d7c2f1e-8a4b-4c3d-9e2f-1a0b3c4d5e6f is not known here. Send campaign_created first, then retry this offer with the same id.",
     },
-  });
+  },
+});
 export type ErrorAnswer = z.output<typeof ErrorAnswer>;
 
 /**
@@ -145,7 +143,5 @@ export type ErrorAnswer = z.output<typeof ErrorAnswer>;
  * ```
  */
 export function errorAnswer(code: ErrorCode, message: string, issues?: Issue[]): ErrorAnswer {
-  return issues === undefined
-    ? { success: false, error: { code, message } }
-    : { success: false, error: { code, message, issues } };
+  return issues === undefined ? { success: false, error: { code, message } } : { success: false, error: { code, message, issues } };
 }

@@ -9,16 +9,12 @@ describe("buildOpenApiDocuments()", () => {
   it("lists the 3 receiver endpoints and all 7 events", () => {
     expect(Object.keys(dobbletap.paths ?? {})).toEqual(["/webhooks/dttracker"]);
     expect(Object.keys(dttracker.paths ?? {})).toEqual(["/creator-sync-from-dobbletap", "/dobbletap-webhooks"]);
-    expect([...Object.keys(dobbletap.webhooks ?? {}), ...Object.keys(dttracker.webhooks ?? {})].sort()).toEqual(
-      [...eventNames].sort(),
-    );
+    expect([...Object.keys(dobbletap.webhooks ?? {}), ...Object.keys(dttracker.webhooks ?? {})].sort()).toEqual([...eventNames].sort());
   });
 
   it("documents every answer status of the contract on each operation", () => {
     const operation = dttracker.paths?.["/dobbletap-webhooks"]?.post;
-    expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(
-      ["200", "400", "401", "404", "405", "409", "413", "415", "422", "500"].sort(),
-    );
+    expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(["200", "400", "401", "404", "405", "409", "413", "415", "422", "500"].sort());
     // v1.1: either signature scheme authenticates; the bearer never does on its own.
     expect(operation?.security).toEqual([
       { webhookSignatureV1a: [], supabaseBearer: [] },
@@ -51,8 +47,8 @@ describe("buildJsonSchemas()", () => {
 
   it("tells what receivers accept (input) from what senders emit (output): an offset timestamp", () => {
     const occurredAt = (io: "input" | "output") =>
-      (buildJsonSchemas({ io }).offer_sent as { $defs: { OfferSentEvent: { properties: { occurredAt: { pattern: string } } } } })
-        .$defs.OfferSentEvent.properties.occurredAt.pattern;
+      (buildJsonSchemas({ io }).offer_sent as { $defs: { OfferSentEvent: { properties: { occurredAt: { pattern: string } } } } }).$defs.OfferSentEvent
+        .properties.occurredAt.pattern;
     const offset = "2026-02-08T11:15:00+01:00";
     expect(new RegExp(occurredAt("input")).test(offset)).toBe(true);
     expect(new RegExp(occurredAt("output")).test(offset)).toBe(false);

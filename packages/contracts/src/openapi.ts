@@ -24,9 +24,7 @@ const documents = {
   },
   dttracker: {
     title: "DTTracker webhook receivers",
-    description:
-      "What DTTracker's Supabase functions `creator-sync-from-dobbletap` and `dobbletap-webhooks` must accept " +
-      "from Dobbletap.",
+    description: "What DTTracker's Supabase functions `creator-sync-from-dobbletap` and `dobbletap-webhooks` must accept " + "from Dobbletap.",
   },
 } as const satisfies Record<Party, { title: string; description: string }>;
 

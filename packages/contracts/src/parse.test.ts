@@ -216,16 +216,23 @@ describe("answers", () => {
       success: false,
       issues: [{ path: "result", message: `maps no outcome for creator ${creator}, which was sent` }],
     });
-    const extra = answer({ synced: [{ dobbletapId: creator, dttrackerId: stranger }, { dobbletapId: stranger, dttrackerId: stranger }], failed: [] });
-    expect(parseSuccessAnswer("creators_synced", extra, data)).toMatchObject({ success: false, issues: [{ message: expect.stringMatching(/not in the batch/) }] });
+    const extra = answer({
+      synced: [
+        { dobbletapId: creator, dttrackerId: stranger },
+        { dobbletapId: stranger, dttrackerId: stranger },
+      ],
+      failed: [],
+    });
+    expect(parseSuccessAnswer("creators_synced", extra, data)).toMatchObject({
+      success: false,
+      issues: [{ message: expect.stringMatching(/not in the batch/) }],
+    });
     const partly = answer({ synced: [], failed: [{ dobbletapId: creator, error: { code: "INVALID_STATE", message: "handle taken" } }] });
     expect(parseSuccessAnswer("creators_synced", partly, data).success).toBe(true);
   });
 
   it("parseErrorAnswer reads a contract error and ignores anything else", () => {
-    expect(parseErrorAnswer({ success: false, error: { code: "CAMPAIGN_NOT_FOUND", message: "m" } })?.error.code).toBe(
-      "CAMPAIGN_NOT_FOUND",
-    );
+    expect(parseErrorAnswer({ success: false, error: { code: "CAMPAIGN_NOT_FOUND", message: "m" } })?.error.code).toBe("CAMPAIGN_NOT_FOUND");
     expect(parseErrorAnswer({ success: false, error: { code: "TEAPOT", message: "m" } })).toBeUndefined();
   });
 });

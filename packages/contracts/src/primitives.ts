@@ -105,7 +105,7 @@ export const Money = z
             ? `${issue.input} is not a currency code this platform knows (Intl.supportedValuesOf("currency")); use an ISO-4217 code such as NGN`
             : "must be an ISO-4217 currency code in capitals, e.g. NGN",
       })
-      .meta({ description: "ISO-4217 currency code, one of `Intl.supportedValuesOf(\"currency\")`.", example: "NGN" }),
+      .meta({ description: 'ISO-4217 currency code, one of `Intl.supportedValuesOf("currency")`.', example: "NGN" }),
     amountMinor: z
       .int({ error: "must be an integer number of minor units (₦75,000 is 7500000 kobo), never a float" })
       .positive({ error: "must be a positive number of minor units" })

@@ -4,9 +4,7 @@ import { providerStates, providerStatesOf, type ProviderStateKey } from "./provi
 
 describe("providerStatesOf", () => {
   it.each(["dobbletap", "dttracker"] as const)("lists exactly the states %s's pact uses", (party) => {
-    const byName = new Map<string, ProviderStateKey>(
-      (Object.keys(providerStates) as ProviderStateKey[]).map((key) => [providerStates[key], key]),
-    );
+    const byName = new Map<string, ProviderStateKey>((Object.keys(providerStates) as ProviderStateKey[]).map((key) => [providerStates[key], key]));
     const used = new Set(
       contractInteractions()
         .filter((interaction) => interaction.provider === participants[party])

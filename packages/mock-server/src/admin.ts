@@ -39,17 +39,17 @@ export function adminRoutes(as: MockParty): string[] {
     "GET    /__mock/events           deliveries received, whole; ?event=&status=&id=&after=&limit=, ?direction=out|all",
     "GET    /__mock/events/stream    the same, live (Server-Sent Events; ?after= or Last-Event-ID resumes)",
     "GET    /__mock/events/{seq}     one delivery",
-    "POST   /__mock/events/{seq}/replay  send it again, signed afresh: same id, or { \"newId\": true }",
+    'POST   /__mock/events/{seq}/replay  send it again, signed afresh: same id, or { "newId": true }',
     "DELETE /__mock/events           forget the deliveries",
-    "POST   /__mock/reset            back to the seed; { \"empty\": true } for nothing",
-    "POST   /__mock/faults           e.g. { \"status\": 503, \"retryAfter\": 1, \"count\": 2 }, { \"latencyMs\": 200 }, { \"drop\": true }",
-    "DELETE /__mock/faults           clear the fault (or POST { \"clear\": true })",
+    'POST   /__mock/reset            back to the seed; { "empty": true } for nothing',
+    'POST   /__mock/faults           e.g. { "status": 503, "retryAfter": 1, "count": 2 }, { "latencyMs": 200 }, { "drop": true }',
+    'DELETE /__mock/faults           clear the fault (or POST { "clear": true })',
     "POST   /__mock/provider-states  Pact state change: { state, params, action }",
   ];
   if (as === "dobbletap") {
     routes.push(
       "POST   /__mock/offers/{id}/accept   the creator accepts: sends offer_accepted to --dttracker-url",
-      "POST   /__mock/offers/{id}/decline  the creator declines ({ \"reason\" }): sends offer_declined",
+      'POST   /__mock/offers/{id}/decline  the creator declines ({ "reason" }): sends offer_declined',
     );
   }
   return routes;
@@ -160,7 +160,11 @@ export function createAdmin(context: AdminContext): (req: IncomingMessage, res: 
           const body = (await readJson(req)) as { newId?: unknown };
           if (context.secret === undefined) {
             // v1a-only: the mock holds the sender's public key, which cannot sign anything.
-            return sendError(res, 409, "Replay re-signs with the mock's v1 secret, and this mock verifies v1a only (it holds just the sender's public key). Start it with --secret too, or resend from the sender.");
+            return sendError(
+              res,
+              409,
+              "Replay re-signs with the mock's v1 secret, and this mock verifies v1a only (it holds just the sender's public key). Start it with --secret too, or resend from the sender.",
+            );
           }
           return sendJson(res, 200, await replayDelivery(entry, { origin: context.origin(), secret: context.secret, newId: body.newId === true }));
         }

@@ -53,12 +53,18 @@ function keyFrom(flag: string | undefined, variable: string, check: (key: string
 
 const signingKeyFrom = (flag: string | undefined) =>
   keyFrom(flag, "WEBHOOK_SIGNING_KEY", (key) => {
-    if (!key.startsWith("whsk_")) throw new Error(`--signing-key / WEBHOOK_SIGNING_KEY needs a v1a secret key (whsk_…), but it was given ${key.startsWith("whpk_") ? "a v1a public key (whpk_…): that goes to --verify-key of the receiving side" : "something else"}.`);
+    if (!key.startsWith("whsk_"))
+      throw new Error(
+        `--signing-key / WEBHOOK_SIGNING_KEY needs a v1a secret key (whsk_…), but it was given ${key.startsWith("whpk_") ? "a v1a public key (whpk_…): that goes to --verify-key of the receiving side" : "something else"}.`,
+      );
     createSigner(key);
   });
 const verifyKeyFrom = (flag: string | undefined) =>
   keyFrom(flag, "WEBHOOK_VERIFY_KEY", (key) => {
-    if (!key.startsWith("whpk_")) throw new Error(`--verify-key / WEBHOOK_VERIFY_KEY needs a v1a public key (whpk_…), but it was given ${key.startsWith("whsk_") ? "a v1a secret key (whsk_…): that stays with the sender (its --signing-key)" : "something else"}.`);
+    if (!key.startsWith("whpk_"))
+      throw new Error(
+        `--verify-key / WEBHOOK_VERIFY_KEY needs a v1a public key (whpk_…), but it was given ${key.startsWith("whsk_") ? "a v1a secret key (whsk_…): that stays with the sender (its --signing-key)" : "something else"}.`,
+      );
     createVerifier([key]);
   });
 
@@ -126,9 +132,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       // One PGlite per party: a Dobbletap and a DTTracker mock may share a data folder (PGlite is single-process).
       dataDir: flags.dataDir === undefined ? undefined : join(flags.dataDir, flags.as),
       databaseUrl: flags.databaseUrl,
-    }).catch((error: Error) =>
-      fail(`Could not open the state database: ${error.message} Check --data-dir / --database-url.`),
-    );
+    }).catch((error: Error) => fail(`Could not open the state database: ${error.message} Check --data-dir / --database-url.`));
   }
   const write = createLineWriter((chunk) => process.stdout.write(chunk));
   // --secret, then WEBHOOK_SECRET, then the data folder's own (made once, kept): one secret per checkout.
@@ -138,13 +142,16 @@ async function serve(flags: ServeFlags): Promise<void> {
   const verifyKey = verifyKeyFrom(flags.verifyKey);
   const keysOnly = given === undefined && (signingKey !== undefined || verifyKey !== undefined);
   const dir = dataDirectory(flags.dataDir);
-  const stored = given === undefined && !keysOnly ? (() => {
-    try {
-      return devSecret(dir);
-    } catch (error) {
-      return fail(`Could not keep the development secret in ${dir}: ${(error as Error).message} Pass --data-dir DIR, or --secret / WEBHOOK_SECRET.`);
-    }
-  })() : undefined;
+  const stored =
+    given === undefined && !keysOnly
+      ? (() => {
+          try {
+            return devSecret(dir);
+          } catch (error) {
+            return fail(`Could not keep the development secret in ${dir}: ${(error as Error).message} Pass --data-dir DIR, or --secret / WEBHOOK_SECRET.`);
+          }
+        })()
+      : undefined;
   const mock = await startMockServer({
     persistence,
     as: flags.as,
@@ -181,8 +188,8 @@ async function serve(flags: ServeFlags): Promise<void> {
     keysOnly
       ? "Signatures: v1a only (--verify-key / --signing-key or WEBHOOK_VERIFY_KEY / WEBHOOK_SIGNING_KEY); no v1 secret."
       : given !== undefined
-      ? `Secret: from ${flags.secret !== undefined ? "--secret" : "WEBHOOK_SECRET"}.`
-      : `Secret: ${stored!.source === "created" ? "made now and kept" : "kept"} in ${stored!.path} (the same on every start; --secret or WEBHOOK_SECRET override it).`,
+        ? `Secret: from ${flags.secret !== undefined ? "--secret" : "WEBHOOK_SECRET"}.`
+        : `Secret: ${stored!.source === "created" ? "made now and kept" : "kept"} in ${stored!.path} (the same on every start; --secret or WEBHOOK_SECRET override it).`,
   );
   const party = flags.as === "dobbletap" ? "DOBBLETAP" : "DTTRACKER";
   out("In another terminal, paste:");
@@ -195,8 +202,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   for (const route of mock.routes) out(`  POST ${route.url}  (${route.events.join(", ")})`);
   out(`Admin routes (no signature), under ${mock.origin}:`);
   for (const route of mock.adminRoutes) out(`  ${route}`);
-  out(`State: ${seed ? `seed file ${flags.seed}` : flags.empty ? "empty" : "demo seed"} (${mock.state.summary()}); at most ${offersBound} offers kept (--max-offers)`);
-  out(`Kept in: ${persistence ? `${persistence.description} (survives a restart; a saved state replaces the seed)` : "memory (lost on exit; --data-dir or --database-url keeps it)"}`);
+  out(
+    `State: ${seed ? `seed file ${flags.seed}` : flags.empty ? "empty" : "demo seed"} (${mock.state.summary()}); at most ${offersBound} offers kept (--max-offers)`,
+  );
+  out(
+    `Kept in: ${persistence ? `${persistence.description} (survives a restart; a saved state replaces the seed)` : "memory (lost on exit; --data-dir or --database-url keeps it)"}`,
+  );
   if (flags.as === "dobbletap" && flags.dttrackerUrl) out(`Offer decisions go to DTTracker at ${flags.dttrackerUrl}`);
   out("");
 
@@ -278,9 +289,7 @@ async function fire(event: string, flags: TriggerFlags): Promise<void> {
     dryRun: flags.dryRun,
     withPrerequisites: flags.withPrerequisites,
     expect: flags.expect,
-  }).catch((error: Error) =>
-    error instanceof TriggerInputError ? fail(error.message) : fail(`Could not send: ${error.message}`, EXIT.failed),
-  );
+  }).catch((error: Error) => (error instanceof TriggerInputError ? fail(error.message) : fail(`Could not send: ${error.message}`, EXIT.failed)));
   const code = report.ok ? EXIT.ok : EXIT.failed;
   if (flags.json) {
     out(JSON.stringify(report, null, 2));
@@ -325,9 +334,16 @@ const program = new Command("mock-server")
   .option("--no-verify-signatures", "accept unsigned requests (for tools that cannot sign; never in production)")
   .option("--quiet", "no per-request log lines")
   .addOption(new Option("--log-format <format>", "per-delivery lines: text, or json (one object a line)").choices(["text", "json"]).default("text"))
-  .option("--data-dir <dir>", "folder for the mock's own files: its development secret (default .mock-server in the working directory); when given, also the state and remembered deliveries, in a PGlite database (survives a restart)")
+  .option(
+    "--data-dir <dir>",
+    "folder for the mock's own files: its development secret (default .mock-server in the working directory); when given, also the state and remembered deliveries, in a PGlite database (survives a restart)",
+  )
   .option("--database-url <url>", "keep the state and remembered deliveries in this PostgreSQL database instead")
-  .option("--max-offers <n>", `keep at most this many offers, forgetting finished ones first (default: $MOCK_MAX_OFFERS, else ${DEFAULT_MAX_OFFERS})`, maxOffers)
+  .option(
+    "--max-offers <n>",
+    `keep at most this many offers, forgetting finished ones first (default: $MOCK_MAX_OFFERS, else ${DEFAULT_MAX_OFFERS})`,
+    maxOffers,
+  )
   .action((flags: ServeFlags) => serve(flags));
 
 program
@@ -337,7 +353,12 @@ program
   .requiredOption("--to <url>", "the full URL of the receiving endpoint")
   .option("--secret <whsec>", "v1 signing secret (default: $WEBHOOK_SECRET)")
   .option("--signing-key <whsk>", "v1a secret key to sign with (default: $WEBHOOK_SIGNING_KEY); with --secret too, both signatures")
-  .option("--set <path=value>", "override a field, e.g. data.creators.0.status=pending (repeatable; JSON values parse)", (value: string, all: string[]) => [...all, value], [] as string[])
+  .option(
+    "--set <path=value>",
+    "override a field, e.g. data.creators.0.status=pending (repeatable; JSON values parse)",
+    (value: string, all: string[]) => [...all, value],
+    [] as string[],
+  )
   .option("--id <uuid>", "the event id (default: a fresh UUID)")
   .option("--bearer-env <name>", "send Authorization: Bearer with the token in this environment variable")
   .option("--data <json|@file>", "the event's data instead of the example's (--set applies on top)")

@@ -48,7 +48,10 @@ export function createOfferDecisions(
     if (options.secret === undefined && options.signingKey === undefined) {
       return {
         status: 409,
-        body: { success: false, error: { message: "No key to sign the decision with: start the mock with --signing-key (whsk_…, v1a) or --secret (whsec_…, v1)." } },
+        body: {
+          success: false,
+          error: { message: "No key to sign the decision with: start the mock with --signing-key (whsk_…, v1a) or --secret (whsec_…, v1)." },
+        },
       };
     }
     // One key per direction: decisions are signed with Dobbletap's own whsk_ (and the v1 secret, if any).

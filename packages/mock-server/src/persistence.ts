@@ -86,9 +86,7 @@ export async function openPersistence(options: PersistenceOptions): Promise<Mock
   // The SDK's own migrations folder: the bundled CLI is not beside it, so migrate() cannot find it alone.
   const sdkRoot = dirname(createRequire(import.meta.url).resolve("@dttracker-dobbletap/sdk/package.json"));
   await migrate(db, { directory: join(sdkRoot, "migrations") });
-  await db.query(
-    "CREATE TABLE IF NOT EXISTS webhook_kit.mock_state (party text PRIMARY KEY, version bigint NOT NULL, snapshot jsonb NOT NULL)",
-  );
+  await db.query("CREATE TABLE IF NOT EXISTS webhook_kit.mock_state (party text PRIMARY KEY, version bigint NOT NULL, snapshot jsonb NOT NULL)");
   // Versions order the saves of concurrent deliveries: each snapshot is newer than the one before.
   let version = Date.now() * 1000;
   return {

@@ -138,9 +138,7 @@ const setups: { [K in ProviderStateKey]: Setup } = {
 };
 
 // Pact names states in prose; a hand-written state-change call may differ in case.
-const setupByName = new Map<string, Setup>(
-  (Object.keys(setups) as ProviderStateKey[]).map((key) => [providerStates[key].toLowerCase(), setups[key]]),
-);
+const setupByName = new Map<string, Setup>((Object.keys(setups) as ProviderStateKey[]).map((key) => [providerStates[key].toLowerCase(), setups[key]]));
 
 /**
  * The names of the known states (the contract's `providerStates`), for messages and the README.
@@ -184,7 +182,5 @@ export function applyProviderState(context: ProviderStateContext, body: unknown)
     }
     return setup(context.state, params as Params, context);
   }
-  throw new ProviderStateError(
-    `Unknown provider state "${trimmed.slice(0, 100)}". Known states: ${providerStateNames.join("; ")}.`,
-  );
+  throw new ProviderStateError(`Unknown provider state "${trimmed.slice(0, 100)}". Known states: ${providerStateNames.join("; ")}.`);
 }

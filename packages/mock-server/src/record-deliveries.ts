@@ -13,12 +13,7 @@ const utf8 = new TextDecoder();
  * const logged = recordDeliveries(receiver, "/functions/v1/dobbletap-webhooks", { verify: true }, (entry) => log.push(entry));
  * ```
  */
-export function recordDeliveries(
-  receiver: Receiver,
-  path: string,
-  options: { verify: boolean },
-  record: (entry: ReceivedEvent) => void,
-): Receiver {
+export function recordDeliveries(receiver: Receiver, path: string, options: { verify: boolean }, record: (entry: ReceivedEvent) => void): Receiver {
   return {
     async receive(delivery) {
       const started = performance.now();
@@ -67,7 +62,6 @@ function parse(text: string): unknown {
     return undefined;
   }
 }
-
 
 /**
  * A `fetch` that logs each call as an `out` delivery (one entry per attempt), for the mock's own

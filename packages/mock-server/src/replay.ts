@@ -35,7 +35,8 @@ export interface ReplayAnswer {
  */
 export async function replayDelivery(entry: ReceivedEvent, options: { origin: string; secret: string; newId: boolean }): Promise<ReplayAnswer> {
   const request = entry.request;
-  if (!request || request.body === "") throw new ReplayError(`Delivery ${entry.seq} has no body in the log (a faulted delivery is refused unread): nothing to replay.`);
+  if (!request || request.body === "")
+    throw new ReplayError(`Delivery ${entry.seq} has no body in the log (a faulted delivery is refused unread): nothing to replay.`);
   if (request.truncated) throw new ReplayError(`Delivery ${entry.seq}'s body was cut in the log (over 64 KiB): it cannot be replayed.`);
   let body = request.body;
   let id = entry.id ?? request.headers["webhook-id"];

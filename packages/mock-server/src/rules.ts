@@ -1,11 +1,4 @@
-import {
-  clearableFields,
-  type ErrorCode,
-  type EventData,
-  type EventEnvelope,
-  type EventName,
-  type EventResult,
-} from "@dttracker-dobbletap/contracts";
+import { clearableFields, type ErrorCode, type EventData, type EventEnvelope, type EventName, type EventResult } from "@dttracker-dobbletap/contracts";
 import { sameContent } from "./same-content.js";
 import { defined, type AssignmentRecord, type CampaignRecord, type Decision, type MockState, type OfferRecord, type Outcome } from "./state.js";
 
@@ -44,10 +37,7 @@ export function applyRule<E extends EventName>(state: MockState, event: EventEnv
 export function decideOffer(state: MockState, offerId: string, decision: Decision, reason?: string): Outcome<OfferRecord> {
   const offer = state.offers.get(offerId);
   if (!offer) {
-    return fail(
-      "OFFER_NOT_FOUND",
-      `Offer ${offerId} is not known here. Only offers delivered with offer_sent can be accepted or declined; check the offerId.`,
-    );
+    return fail("OFFER_NOT_FOUND", `Offer ${offerId} is not known here. Only offers delivered with offer_sent can be accepted or declined; check the offerId.`);
   }
   if (offer.status === decision) {
     if (offer.reason === reason) return done(offer, true);
@@ -76,10 +66,7 @@ function campaignNotFound(campaignId: string, retry: string): Outcome<never> {
 }
 
 function cancelledCampaign(campaign: CampaignRecord, what: string): Outcome<never> {
-  return fail(
-    "INVALID_STATE",
-    `Campaign ${campaign.id} is cancelled; it takes no more ${what}. Publish a new activation (a new campaign id) instead.`,
-  );
+  return fail("INVALID_STATE", `Campaign ${campaign.id} is cancelled; it takes no more ${what}. Publish a new activation (a new campaign id) instead.`);
 }
 
 /**
@@ -161,10 +148,7 @@ const rules: { [E in EventName]: Rule<E> } = {
     if (!campaign) return campaignNotFound(offer.campaignId, "offer");
     if (campaign.status === "cancelled") return cancelledCampaign(campaign, "offers");
     if (!state.creators.has(offer.creatorId)) {
-      return fail(
-        "CREATOR_NOT_FOUND",
-        `Creator ${offer.creatorId} is not known to Dobbletap. Address offers by the dobbletapId from creators_synced.`,
-      );
+      return fail("CREATOR_NOT_FOUND", `Creator ${offer.creatorId} is not known to Dobbletap. Address offers by the dobbletapId from creators_synced.`);
     }
     if (state.assignmentOf(offer.campaignId, offer.creatorId)) {
       return fail(

@@ -140,7 +140,10 @@ describe("MockState as DTTracker", () => {
     const batch = state.apply<"creators_synced">(
       example("creators_synced", (d) => {
         const base = d.creators[0];
-        d.creators = [{ ...base, dobbletapId: other }, { ...base, dobbletapId: ids(), handle: "someone_else" }];
+        d.creators = [
+          { ...base, dobbletapId: other },
+          { ...base, dobbletapId: ids(), handle: "someone_else" },
+        ];
       }),
     );
     expect(batch).toMatchObject({ ok: true, result: { failed: [{ dobbletapId: other, error: { code: "INVALID_STATE" } }] } });
@@ -149,7 +152,9 @@ describe("MockState as DTTracker", () => {
 
   it("apply(creators_synced) does not let an older copy overwrite a newer one", () => {
     const state = dttracker();
-    state.apply<"creators_synced">(example("creators_synced", (d) => ((d.creators[0].updatedAt = "2020-01-01T00:00:00.000Z"), (d.creators[0].displayName = "Old"))));
+    state.apply<"creators_synced">(
+      example("creators_synced", (d) => ((d.creators[0].updatedAt = "2020-01-01T00:00:00.000Z"), (d.creators[0].displayName = "Old"))),
+    );
     expect(state.creators.get(creatorId)?.displayName).toBe("Wickhed");
   });
 
@@ -237,7 +242,14 @@ describe("MockState's indexes", () => {
       result: { failed: [{ dobbletapId: b }] },
     });
     const swap = state.apply<"creators_synced">(
-      example("creators_synced", (d) => (d.creators = [{ ...base, dobbletapId: a, handle: "beta" }, { ...base, dobbletapId: b, handle: "alpha" }])),
+      example(
+        "creators_synced",
+        (d) =>
+          (d.creators = [
+            { ...base, dobbletapId: a, handle: "beta" },
+            { ...base, dobbletapId: b, handle: "alpha" },
+          ]),
+      ),
     );
     expect(swap.ok && swap.result.failed).toEqual([]);
     state.creators.delete(b);
@@ -309,7 +321,12 @@ describe("MockState.page", () => {
     let page = state.page(limit);
     for (let n = 0; ; n++) {
       expect(Object.values(page).flat().length).toBeLessThanOrEqual(limit + 1);
-      seen.push(...page.brands.map((b) => b.id), ...page.campaigns.map((c) => c.id), ...page.creators.map((c) => c.dobbletapId), ...page.offers.map((o) => o.id));
+      seen.push(
+        ...page.brands.map((b) => b.id),
+        ...page.campaigns.map((c) => c.id),
+        ...page.creators.map((c) => c.dobbletapId),
+        ...page.offers.map((o) => o.id),
+      );
       if (!page.next) return seen;
       between?.(n);
       page = state.page(limit, page.next);
@@ -324,7 +341,12 @@ describe("MockState.page", () => {
   it("pages list every record once, in the snapshot's order, across kinds, at most limit a page", () => {
     const state = new MockState({ ...demoSeed("dobbletap"), offers: offers(10) });
     const all = state.snapshot();
-    const expected = [...all.brands.map((b) => b.id), ...all.campaigns.map((c) => c.id), ...all.creators.map((c) => c.dobbletapId), ...all.offers.map((o) => o.id)];
+    const expected = [
+      ...all.brands.map((b) => b.id),
+      ...all.campaigns.map((c) => c.id),
+      ...all.creators.map((c) => c.dobbletapId),
+      ...all.offers.map((o) => o.id),
+    ];
     for (const limit of [1, 2, 3, 7, 13, 100]) expect(walk(state, limit)).toEqual(expected);
   });
 

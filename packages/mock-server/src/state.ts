@@ -1,12 +1,4 @@
-import type {
-  Campaign,
-  Creator,
-  ErrorCode,
-  EventEnvelope,
-  EventName,
-  EventResult,
-  Offer,
-} from "@dttracker-dobbletap/contracts";
+import type { Campaign, Creator, ErrorCode, EventEnvelope, EventName, EventResult, Offer } from "@dttracker-dobbletap/contracts";
 import { applyRule, decideOffer } from "./rules.js";
 import { MultiIndex, Table } from "./table.js";
 
@@ -250,12 +242,7 @@ export class MockState {
   /** Counts per kind, for the start-up banner. */
   summary(): string {
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-    return [
-      n(this.brands.size, "brand"),
-      n(this.campaigns.size, "campaign"),
-      n(this.creators.size, "creator"),
-      n(this.offers.size, "offer"),
-    ].join(", ");
+    return [n(this.brands.size, "brand"), n(this.campaigns.size, "campaign"), n(this.creators.size, "creator"), n(this.offers.size, "offer")].join(", ");
   }
 
   /** How many records of each kind it holds. */
@@ -300,10 +287,7 @@ export class MockState {
   // ---- the store's writes: the rules and the provider states change records through these ----
 
   /** Stores a campaign (replacing any with its id) with the given status; its own record id is kept or made. */
-  putCampaign(
-    campaign: Campaign & { cancelReason?: string; recordId?: string },
-    status: CampaignStatus = "active",
-  ): CampaignRecord {
+  putCampaign(campaign: Campaign & { cancelReason?: string; recordId?: string }, status: CampaignStatus = "active"): CampaignRecord {
     const recordId = campaign.recordId ?? this.campaigns.get(campaign.id)?.recordId ?? this.#newId();
     const record = defined({ ...campaign, status, recordId });
     this.campaigns.set(campaign.id, record);

@@ -1,13 +1,4 @@
-import {
-  events,
-  isEventName,
-  parseEventData,
-  providerStates,
-  statusOf,
-  type EventData,
-  type EventName,
-  type Issue,
-} from "@dttracker-dobbletap/contracts";
+import { events, isEventName, parseEventData, providerStates, statusOf, type EventData, type EventName, type Issue } from "@dttracker-dobbletap/contracts";
 import { createSigner, judgeAnswer } from "@dttracker-dobbletap/sdk";
 import { closest } from "fastest-levenshtein";
 
@@ -229,9 +220,7 @@ export function schemaPaths(schema: unknown): Set<string> {
 }
 
 /** What one event needs at its receiver first: an event to send, or (on a mock) a provider state. */
-export type Prerequisite =
-  | { kind: "event"; event: EventName; data: unknown }
-  | { kind: "state"; state: string; params: Record<string, string> };
+export type Prerequisite = { kind: "event"; event: EventName; data: unknown } | { kind: "state"; state: string; params: Record<string, string> };
 
 const str = (value: unknown) => (typeof value === "string" ? value : "");
 const campaignFor = (campaignId: unknown): Prerequisite => ({
@@ -308,7 +297,13 @@ export async function trigger(options: TriggerOptions): Promise<TriggerReport> {
       const report = await setUp(step, url, options);
       base.prerequisites.push(report);
       if (!report.ok) {
-        return { ...base, ok: false, contractValid: false, synced: false, verdict: `Prerequisite failed, ${options.event} not sent: ${report.step}: ${report.verdict}` };
+        return {
+          ...base,
+          ok: false,
+          contractValid: false,
+          synced: false,
+          verdict: `Prerequisite failed, ${options.event} not sent: ${report.step}: ${report.verdict}`,
+        };
       }
     }
   }
@@ -378,7 +373,8 @@ async function setUp(step: Prerequisite, url: URL, options: TriggerOptions): Pro
     await response.arrayBuffer();
     if (response.ok) return { step: name, status: response.status, ok: true, verdict: `set on the mock (${states.href})` };
     // Not a mock: no event creates this, so the receiver must already have it; the event's answer will say.
-    if (response.status === 404) return { step: name, status: 404, ok: true, verdict: `skipped: ${states.href} is not a provider-state endpoint; the receiver must already have this` };
+    if (response.status === 404)
+      return { step: name, status: 404, ok: true, verdict: `skipped: ${states.href} is not a provider-state endpoint; the receiver must already have this` };
     return {
       step: name,
       status: response.status,

@@ -8,13 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { events, parseErrorAnswer } from "@dttracker-dobbletap/contracts";
-import {
-  createDobbletapClient,
-  createDttrackerClient,
-  createSigner,
-  createWebhookReceiver,
-  generateSecret,
-} from "@dttracker-dobbletap/sdk";
+import { createDobbletapClient, createDttrackerClient, createSigner, createWebhookReceiver, generateSecret } from "@dttracker-dobbletap/sdk";
 import { toNodeListener } from "@dttracker-dobbletap/sdk/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { call, runCli, spawnMock, type SpawnedMock } from "./spawn.js";

@@ -113,7 +113,12 @@ describe("start-up errors and log format", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const run = await runCli(["--import", "tsx", "server.ts"], { WEBHOOK_SECRET: generateSecret(), PORT: String(port) }, join(root, "examples/dttracker-receiver-node"), true);
+      const run = await runCli(
+        ["--import", "tsx", "server.ts"],
+        { WEBHOOK_SECRET: generateSecret(), PORT: String(port) },
+        join(root, "examples/dttracker-receiver-node"),
+        true,
+      );
       expect(run.output.trim().split("\n")).toEqual([`Port ${port} is in use: stop what listens there, or set PORT to another one.`]);
       expect(run.code).toBe(1);
     } finally {
@@ -126,8 +131,22 @@ describe("start-up errors and log format", () => {
     try {
       const [, secret, , url] = exportLine(mock.output())!;
       await createDobbletapClient({ baseUrl: url!, secret: secret! }).campaignCreated(events.campaign_created.example.data);
-      await expect.poll(() => mock.output().split("\n").some((line) => line.startsWith("{")), { timeout: 5_000 }).toBe(true);
-      const line = JSON.parse(mock.output().split("\n").find((l) => l.startsWith("{"))!);
+      await expect
+        .poll(
+          () =>
+            mock
+              .output()
+              .split("\n")
+              .some((line) => line.startsWith("{")),
+          { timeout: 5_000 },
+        )
+        .toBe(true);
+      const line = JSON.parse(
+        mock
+          .output()
+          .split("\n")
+          .find((l) => l.startsWith("{"))!,
+      );
       expect(line).toMatchObject({ direction: "in", status: 200, event: "campaign_created", signature: "verified", result: { type: "campaign" } });
       expect(line.request).toBeUndefined();
     } finally {

@@ -40,9 +40,9 @@ const request = fc.record({
     fc.string({ maxLength: 200 }),
     fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
     fc.constantFrom('{"id":1', "\u0000\u0001", "[]", "null", '{"event":"offer_sent"}'),
-    fc.record({ id: fc.uuid(), event: fc.constantFrom(...Object.keys(events), "x"), occurredAt: fc.string(), data: fc.jsonValue({ maxDepth: 3 }) }).map((value) =>
-      JSON.stringify(value),
-    ),
+    fc
+      .record({ id: fc.uuid(), event: fc.constantFrom(...Object.keys(events), "x"), occurredAt: fc.string(), data: fc.jsonValue({ maxDepth: 3 }) })
+      .map((value) => JSON.stringify(value)),
   ),
   // Signed with the right secret: the garbage must then get past the signature to the parser.
   signed: fc.boolean(),
@@ -75,15 +75,19 @@ describe("mock-server under bad input", () => {
     }
 
     // Raw garbage on the socket: not even HTTP.
-    await pool(Array.from({ length: 100 }, (_, index) => index), 10, async (index) => {
-      const { port } = new URL(mock.origin);
-      await new Promise<void>((resolve) => {
-        const socket = connect(Number(port), "127.0.0.1", () => socket.end(Buffer.from(`\u0000GARBAGE ${index} \r\n\r\n${"\uffff".repeat(index)}`)));
-        socket.on("error", () => resolve());
-        socket.on("close", () => resolve());
-        socket.resume();
-      });
-    });
+    await pool(
+      Array.from({ length: 100 }, (_, index) => index),
+      10,
+      async (index) => {
+        const { port } = new URL(mock.origin);
+        await new Promise<void>((resolve) => {
+          const socket = connect(Number(port), "127.0.0.1", () => socket.end(Buffer.from(`\u0000GARBAGE ${index} \r\n\r\n${"\uffff".repeat(index)}`)));
+          socket.on("error", () => resolve());
+          socket.on("close", () => resolve());
+          socket.resume();
+        });
+      },
+    );
 
     const body = JSON.stringify({ ...events.campaign_created.example, id: crypto.randomUUID() });
     const valid = await fetch(webhook, {

@@ -57,7 +57,9 @@ describe("startMockServer({ bounds }): every wait on a client is bounded", () =>
   it("a body trickled at 10 bytes/s is cut off with 408 within requestTimeoutMs (+25 %)", async () => {
     const { origin } = await start({ requestTimeoutMs: 1_000, headersTimeoutMs: 500 });
     const { socket, closed } = await raw(origin, 10_000);
-    socket.write("POST /functions/v1/make-server-8061e72e/webhooks/dttracker HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n");
+    socket.write(
+      "POST /functions/v1/make-server-8061e72e/webhooks/dttracker HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n",
+    );
     trickle(socket, "x".repeat(1000), 100);
     const { text, afterMs } = await closed;
     expect(afterMs).toBeLessThan(2_500);

@@ -86,7 +86,12 @@ export async function spawnMock(args: string[], env: Record<string, string> = {}
 }
 
 /** Runs `mock-server <args>` to completion (for `trigger`). */
-export async function runCli(args: string[], env: Record<string, string> = {}, cwd = root, plainNode = false): Promise<{ code: number | null; output: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = root,
+  plainNode = false,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, plainNode ? args : [await cliBundle(), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));

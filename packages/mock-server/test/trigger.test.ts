@@ -149,7 +149,20 @@ describe("trigger: --with-prerequisites", () => {
 
   it("the campaign follows a --set on the offer's campaignId", async () => {
     const campaignId = crypto.randomUUID();
-    const run = await runCli(["trigger", "offer_sent", "--to", toDobbletap(), "--with-prerequisites", "--set", `data.offer.campaignId=${campaignId}`, "--set", `data.offer.id=${crypto.randomUUID()}`], env);
+    const run = await runCli(
+      [
+        "trigger",
+        "offer_sent",
+        "--to",
+        toDobbletap(),
+        "--with-prerequisites",
+        "--set",
+        `data.offer.campaignId=${campaignId}`,
+        "--set",
+        `data.offer.id=${crypto.randomUUID()}`,
+      ],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(dobbletap.state.campaigns.has(campaignId)).toBe(true);
   });

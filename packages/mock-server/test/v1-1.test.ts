@@ -57,7 +57,12 @@ describe("the mock server with v1a keys, one per direction", () => {
 
   it("trigger({ signingKey }) signs v1a, trigger({ secret }) v1: each receiver accepts its own scheme only", async () => {
     const to = `${dttracker.url}/dobbletap-webhooks`;
-    const v1a = await trigger({ event: "offer_declined", to, signingKey: dobbletapKeys.secretKey, set: ["data.offerId=" + JSON.stringify(crypto.randomUUID())] });
+    const v1a = await trigger({
+      event: "offer_declined",
+      to,
+      signingKey: dobbletapKeys.secretKey,
+      set: ["data.offerId=" + JSON.stringify(crypto.randomUUID())],
+    });
     expect(v1a.status).toBe(404); // verified, then OFFER_NOT_FOUND: the signature passed
     const v1 = await trigger({ event: "offer_declined", to, secret: generateSecret() });
     expect(v1.status).toBe(401);

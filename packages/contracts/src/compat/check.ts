@@ -8,11 +8,7 @@ import { emitterGaps } from "./direction.js";
 import type { ContractSides, JsonSchema, MessageSides } from "./sides.js";
 
 /** Which pair of deployments one finding is about. */
-export type Direction =
-  | "old sender → new receiver"
-  | "new sender → old receiver"
-  | "old receiver → new sender"
-  | "new receiver → old sender";
+export type Direction = "old sender → new receiver" | "new sender → old receiver" | "old receiver → new sender" | "new receiver → old sender";
 
 /** One breaking change. */
 export interface Breaking {
@@ -51,9 +47,21 @@ function pairs(old: MessageSides, current: MessageSides, kind: "request" | "answ
   const [emitter, acceptor] = kind === "request" ? (["sender", "receiver"] as const) : (["receiver", "sender"] as const);
   return [
     // Old emitters must be gone before new acceptors refuse them: the emitters ship first.
-    { direction: `old ${emitter} → new ${acceptor}` as Direction, breaks: `old ${emitter}s` as Breaking["breaks"], shipFirst: `${emitter}s` as Breaking["shipFirst"], emitted: old.emitted, accepted: current.accepted },
+    {
+      direction: `old ${emitter} → new ${acceptor}` as Direction,
+      breaks: `old ${emitter}s` as Breaking["breaks"],
+      shipFirst: `${emitter}s` as Breaking["shipFirst"],
+      emitted: old.emitted,
+      accepted: current.accepted,
+    },
     // New emitters may only send once every acceptor takes it: the acceptors ship first.
-    { direction: `new ${emitter} → old ${acceptor}` as Direction, breaks: `old ${acceptor}s` as Breaking["breaks"], shipFirst: `${acceptor}s` as Breaking["shipFirst"], emitted: current.emitted, accepted: old.accepted },
+    {
+      direction: `new ${emitter} → old ${acceptor}` as Direction,
+      breaks: `old ${acceptor}s` as Breaking["breaks"],
+      shipFirst: `${acceptor}s` as Breaking["shipFirst"],
+      emitted: current.emitted,
+      accepted: old.accepted,
+    },
   ];
 }
 
@@ -83,7 +91,16 @@ export function checkCompat(old: ContractSides, current: ContractSides): CompatR
     const before = old.events[event]!;
     if (!now) {
       const example = exampleOf(before.request.emitted);
-      breaking.push({ event, message: "request", direction: "old sender → new receiver", breaks: "old senders", shipFirst: "senders", path: "event", rule: `the event ${event} no longer exists: new receivers answer 422 UNKNOWN_EVENT`, counterexample: example ?? { event } });
+      breaking.push({
+        event,
+        message: "request",
+        direction: "old sender → new receiver",
+        breaks: "old senders",
+        shipFirst: "senders",
+        path: "event",
+        rule: `the event ${event} no longer exists: new receivers answer 422 UNKNOWN_EVENT`,
+        counterexample: example ?? { event },
+      });
       continue;
     }
     breaking.push(...compare(event, "request", before.request, now.request));
@@ -92,7 +109,16 @@ export function checkCompat(old: ContractSides, current: ContractSides): CompatR
   for (const event of Object.keys(current.events)) {
     if (old.events[event]) continue;
     const example = exampleOf(current.events[event]!.request.emitted);
-    breaking.push({ event, message: "request", direction: "new sender → old receiver", breaks: "old receivers", shipFirst: "receivers", path: "event", rule: `the event ${event} is new: old receivers answer 422 UNKNOWN_EVENT`, counterexample: example ?? { event } });
+    breaking.push({
+      event,
+      message: "request",
+      direction: "new sender → old receiver",
+      breaks: "old receivers",
+      shipFirst: "receivers",
+      path: "event",
+      rule: `the event ${event} is new: old receivers answer 422 UNKNOWN_EVENT`,
+      counterexample: example ?? { event },
+    });
   }
   breaking.push(...compare("*", "error answer", old.error, current.error));
   return { from: old.version, to: current.version, breaking };

@@ -46,9 +46,7 @@ export function formatReport(report: CompatReport, from: string): string {
   }
   const order = new Set(report.breaking.map((change) => change.shipFirst));
   const advice =
-    order.size === 1
-      ? `Deploy order: ${[...order][0]} first.`
-      : "Deploy order: some changes need receivers first and others senders first: split the release.";
+    order.size === 1 ? `Deploy order: ${[...order][0]} first.` : "Deploy order: some changes need receivers first and others senders first: split the release.";
   return [
     `✘ ${report.breaking.length} breaking change(s) from contract ${report.from} (${from}) to ${report.to}:`,
     "",

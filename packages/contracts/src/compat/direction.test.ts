@@ -103,11 +103,18 @@ describe("emitterGaps: what an emitter may send that an acceptor refuses", () =>
 
 describe("checkCompat: the direction of every question", () => {
   const message = (maxItems: number, status: string[]) => ({
-    request: { emitted: object({ list: { type: "array", items: { type: "integer" }, maxItems } }), accepted: object({ list: { type: "array", items: { type: "integer" }, maxItems } }) },
+    request: {
+      emitted: object({ list: { type: "array", items: { type: "integer" }, maxItems } }),
+      accepted: object({ list: { type: "array", items: { type: "integer" }, maxItems } }),
+    },
     success: { emitted: object({ status: { enum: status } }), accepted: object({ status: { enum: status } }) },
   });
   const errors = (codes: string[]) => ({ emitted: object({ code: { enum: codes } }), accepted: object({ code: { enum: codes } }) });
-  const contract = (maxItems: number, status: string[], codes: string[]): ContractSides => ({ version: "x", events: { e: message(maxItems, status) }, error: errors(codes) });
+  const contract = (maxItems: number, status: string[], codes: string[]): ContractSides => ({
+    version: "x",
+    events: { e: message(maxItems, status) },
+    error: errors(codes),
+  });
 
   it("a narrowed request breaks old senders; a narrowed answer breaks old receivers; a widened answer breaks old senders", () => {
     const report = checkCompat(contract(500, ["a", "b"], ["X"]), contract(100, ["a"], ["X", "NEW"]));
@@ -121,16 +128,15 @@ describe("checkCompat: the direction of every question", () => {
 
   it("the same changes reversed break the other sides", () => {
     const report = checkCompat(contract(100, ["a"], ["X", "NEW"]), contract(500, ["a", "b"], ["X"]));
-    expect(report.breaking.map((b) => b.direction)).toEqual([
-      "new sender → old receiver",
-      "new receiver → old sender",
-      "old receiver → new sender",
-    ]);
+    expect(report.breaking.map((b) => b.direction)).toEqual(["new sender → old receiver", "new receiver → old sender", "old receiver → new sender"]);
   });
 
   it("an event removed or added is reported", () => {
     const old = contract(1, ["a"], ["X"]);
     const current: ContractSides = { ...old, events: { f: message(1, ["a"]) } };
-    expect(checkCompat(old, current).breaking.map((b) => [b.event, b.breaks, b.shipFirst])).toEqual([["e", "old senders", "senders"], ["f", "old receivers", "receivers"]]);
+    expect(checkCompat(old, current).breaking.map((b) => [b.event, b.breaks, b.shipFirst])).toEqual([
+      ["e", "old senders", "senders"],
+      ["f", "old receivers", "receivers"],
+    ]);
   });
 });

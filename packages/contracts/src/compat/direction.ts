@@ -150,7 +150,7 @@ function walk(e: Schema, c: Schema, at: Segment[], sample: unknown, out: Candida
   // Types: whatever the emitter may send that the acceptor's types do not include.
   const eTypes = typesOf(e);
   const cTypes = typesOf(c);
-  if (cTypes && (c.enum === undefined && c.const === undefined)) {
+  if (cTypes && c.enum === undefined && c.const === undefined) {
     for (const type of eTypes ?? ["string", "number", "boolean", "null", "object", "array"]) {
       if (covers(cTypes, type)) continue;
       const value = type === "null" ? null : jsonType(sample) === type ? sample : sampleOf({ ...e, type });
@@ -181,9 +181,7 @@ function walk(e: Schema, c: Schema, at: Segment[], sample: unknown, out: Candida
     // and OpenAPI documents drop it. Patterns are compared only where the emitter spells one out.
     const sameFormatOnly = e.format !== undefined && e.pattern === undefined && e.format === c.format;
     if (c.pattern && c.pattern !== e.pattern && !sameFormatOnly) {
-      const value = (e.pattern ? stringsMatching(e.pattern, base, 200) : [base, "", "x"]).find(
-        (candidate) => !new RegExp(c.pattern!, "u").test(candidate),
-      );
+      const value = (e.pattern ? stringsMatching(e.pattern, base, 200) : [base, "", "x"]).find((candidate) => !new RegExp(c.pattern!, "u").test(candidate));
       if (value !== undefined) out.push({ at, value, rule: `the pattern is narrower: ${show(value)} no longer matches ${c.pattern}` });
     }
     const eMax = e.maxLength ?? Infinity;

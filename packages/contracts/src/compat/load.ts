@@ -34,7 +34,10 @@ export function locateOld(from: string): { dir: string; cleanup: () => void } {
   const path = resolve(from);
   if (existsSync(path) && statSync(path).isDirectory()) {
     const dir = findOpenapiDir(path);
-    if (!dir) throw new CompatUsageError(`${from} holds no openapi/json-schema/ folder: give the directory of a previous openapi/, an unpacked package, a .tgz or a published version.`);
+    if (!dir)
+      throw new CompatUsageError(
+        `${from} holds no openapi/json-schema/ folder: give the directory of a previous openapi/, an unpacked package, a .tgz or a published version.`,
+      );
     return { dir, cleanup: () => {} };
   }
   const temp = mkdtempSync(join(tmpdir(), "dobbletap-compat-"));
@@ -44,7 +47,10 @@ export function locateOld(from: string): { dir: string; cleanup: () => void } {
       unpack(path, temp);
     } else if (/^(@dttracker-dobbletap\/contracts@)?\d+\.\d+\.\d+(-[\w.]+)?$/.test(from)) {
       const spec = from.startsWith("@") ? from : `${packageName}@${from}`;
-      const file = execFileSync("npm", ["pack", spec, "--silent", "--pack-destination", temp], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim().split("\n").pop()!;
+      const file = execFileSync("npm", ["pack", spec, "--silent", "--pack-destination", temp], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+        .trim()
+        .split("\n")
+        .pop()!;
       unpack(join(temp, file), temp);
     } else {
       throw new CompatUsageError(`--from ${from}: not a directory, a .tgz, or a version like 1.0.0.`);
@@ -125,10 +131,13 @@ export async function loadSides(openapiDir: string): Promise<ContractSides> {
     const successSchema = answerOf(name, "200");
     const success = perSide((side) => sideFiles.success(name, side)) ?? (successSchema ? both(successSchema) : undefined);
     if (!success) throw new CompatUsageError(`${openapiDir} has a schema for ${name} but no success answer for it in its OpenAPI documents.`);
-    events[name] = { request: { emitted: await deref(request.emitted), accepted: await deref(request.accepted) }, success: { emitted: await deref(success.emitted), accepted: await deref(success.accepted) } };
+    events[name] = {
+      request: { emitted: await deref(request.emitted), accepted: await deref(request.accepted) },
+      success: { emitted: await deref(success.emitted), accepted: await deref(success.accepted) },
+    };
   }
   const firstEvent = names[0];
-  const errorSchema = firstEvent ? answerOf(firstEvent, "422") ?? answerOf(firstEvent, "400") : undefined;
+  const errorSchema = firstEvent ? (answerOf(firstEvent, "422") ?? answerOf(firstEvent, "400")) : undefined;
   const error = perSide((side) => sideFiles.error(side)) ?? (errorSchema ? both(errorSchema) : undefined);
   if (!error) throw new CompatUsageError(`${openapiDir} describes no error answer.`);
   if (names.length === 0) throw new CompatUsageError(`${jsonDir} holds no <event>.schema.json.`);

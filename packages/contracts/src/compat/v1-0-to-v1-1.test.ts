@@ -58,14 +58,21 @@ describe("compat 1.0 → 1.1", () => {
         // null clears a field: breaks old receivers, so receivers ship first
         ...nulls,
         // offer_sent's result is offered only: old receivers' accepted/declined/cancelled are refused
-        ...["accepted", "declined", "cancelled"].map(() => "offer_sent | success answer | old receiver → new sender | result.status | old receivers | receivers"),
+        ...["accepted", "declined", "cancelled"].map(
+          () => "offer_sent | success answer | old receiver → new sender | result.status | old receivers | receivers",
+        ),
         // NOT_FOUND and METHOD_NOT_ALLOWED: old senders do not know them, in error answers and per-creator failures
         ...[1, 2].map(() => "* | error answer | new receiver → old sender | error.code | old senders | senders"),
         ...[1, 2].map(() => "creators_synced | success answer | new receiver → old sender | result.failed.0.error.code | old senders | senders"),
       ].sort(),
     );
     expect(report.breaking.find((b) => b.path === "data.creators")?.rule).toMatch(/101 items.*at most 100/);
-    expect(report.breaking.filter((b) => b.message === "error answer").map((b) => (b.counterexample as ErrorAnswer).error.code).sort()).toEqual(["METHOD_NOT_ALLOWED", "NOT_FOUND"]);
+    expect(
+      report.breaking
+        .filter((b) => b.message === "error answer")
+        .map((b) => (b.counterexample as ErrorAnswer).error.code)
+        .sort(),
+    ).toEqual(["METHOD_NOT_ALLOWED", "NOT_FOUND"]);
     expect(report.breaking.some((b) => /occurredAt|updatedAt|startsAt|endsAt|deadline/.test(b.path) && b.rule.includes("pattern"))).toBe(false);
   });
 
@@ -78,7 +85,11 @@ describe("compat 1.0 → 1.1", () => {
       const oldVerdict = ajv.validate(oldEmits ? oldSides.emitted : oldSides.accepted, change.counterexample);
       // zod's parse is what a new receiver (requests) or a new sender (answers) runs on what it takes.
       const newVerdict = newSchema.safeParse(change.counterexample).success;
-      expect({ change: `${change.event} ${change.path}`, oldVerdict, newVerdict }).toEqual({ change: `${change.event} ${change.path}`, oldVerdict: oldEmits, newVerdict: !oldEmits });
+      expect({ change: `${change.event} ${change.path}`, oldVerdict, newVerdict }).toEqual({
+        change: `${change.event} ${change.path}`,
+        oldVerdict: oldEmits,
+        newVerdict: !oldEmits,
+      });
     }
   });
 });

@@ -71,9 +71,7 @@ function fieldRows(node: Node, prefix: string, rows: string[]): void {
   for (const [key, child] of Object.entries(object.properties)) {
     const path = base ? `${base}.${key}` : key;
     const { label, nullable } = typeOf(child);
-    const rule = [required.has(key) ? "required" : "optional", nullable ? "`null` clears it" : "", limits(typeOf(child).inner)]
-      .filter(Boolean)
-      .join("; ");
+    const rule = [required.has(key) ? "required" : "optional", nullable ? "`null` clears it" : "", limits(typeOf(child).inner)].filter(Boolean).join("; ");
     rows.push(`| \`${path}\` | ${cell(label)} | ${cell(rule)} | ${cell(child.description ?? "")} |`);
     fieldRows(child, path, rows);
   }
@@ -131,7 +129,10 @@ export async function renderContractDoc(): Promise<string> {
       "| endpoint | receiver | path | events |",
       "|---|---|---|---|",
       ...(Object.keys(endpoints) as EndpointId[]).map(
-        (id) => `| \`${id}\` | ${partyName(endpoints[id].receiver)} | \`POST ${endpoints[id].path}\` | ${eventsAt(id).map((name) => `[\`${name}\`](#${name})`).join(", ")} |`,
+        (id) =>
+          `| \`${id}\` | ${partyName(endpoints[id].receiver)} | \`POST ${endpoints[id].path}\` | ${eventsAt(id)
+            .map((name) => `[\`${name}\`](#${name})`)
+            .join(", ")} |`,
       ),
     ].join("\n"),
   );
@@ -143,8 +144,9 @@ export async function renderContractDoc(): Promise<string> {
       "is 400 `MALFORMED_JSON`. A path no endpoint serves is 404 `NOT_FOUND`; any method but `POST` is 405 `METHOD_NOT_ALLOWED` with `Allow: POST`.",
   );
 
-  const schemes = Object.entries(wireRules.signatureSchemes)
-    .map(([name, s]) => `| \`${name}\` | ${s.algorithm} | \`${s.senderKey}…\` | \`${s.receiverKey}…\` |`);
+  const schemes = Object.entries(wireRules.signatureSchemes).map(
+    ([name, s]) => `| \`${name}\` | ${s.algorithm} | \`${s.senderKey}…\` | \`${s.receiverKey}…\` |`,
+  );
   push(
     "## Signing",
     "Requests are signed as Standard Webhooks (standardwebhooks.com) defines: the headers `webhook-id` (equal to the " +
@@ -164,12 +166,14 @@ export async function renderContractDoc(): Promise<string> {
     "## The envelope",
     "Every event travels in the same envelope. Identifiers are UUIDs, money is `{ currency, amountMinor }` (a positive " +
       `whole number of minor units, never a float; \`currency\` one of the ${currencyCodes.length} codes the platform's ` +
-      "`Intl.supportedValuesOf(\"currency\")` lists). Timestamps are RFC 3339: receivers accept `Z` or a numeric offset " +
+      '`Intl.supportedValuesOf("currency")` lists). Timestamps are RFC 3339: receivers accept `Z` or a numeric offset ' +
       "(`+00:00`) and normalise to UTC; senders always send `Z`.",
     fieldTable(sides.events[eventNames[0]!]!.request.accepted as Node, "")
       .split("\n")
       .filter((line) => !line.startsWith("| `data."))
-      .map((line) => (line.startsWith("| `event` |") ? "| `event` | string | required | The event's name, e.g. `offer_sent`; it decides the shape of `data`. |" : line))
+      .map((line) =>
+        line.startsWith("| `event` |") ? "| `event` | string | required | The event's name, e.g. `offer_sent`; it decides the shape of `data`. |" : line,
+      )
       .join("\n"),
   );
 
@@ -247,4 +251,3 @@ export async function renderContractDoc(): Promise<string> {
   );
   return `${out.join("\n").trimEnd()}\n`;
 }
-

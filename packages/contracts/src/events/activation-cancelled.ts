@@ -23,10 +23,7 @@ export const activationCancelled = defineEvent({
     creatorId: Uuid.optional().meta({ description: "Dobbletap's creator id; cancels only this creator's assignment." }),
     reason: text(500).optional(),
   }),
-  result: z.union([
-    recordResult("campaign", ["cancelled"]),
-    recordResult("assignment", ["cancelled"]),
-  ]),
+  result: z.union([recordResult("campaign", ["cancelled"]), recordResult("assignment", ["cancelled"])]),
   example: {
     id: "8c4d2e6f-1a3b-4c5d-9e7f-2b4d6f8a0c1e",
     event: "activation_cancelled",

@@ -8,7 +8,11 @@ const editableFields = Object.keys(campaignEditableShape).join(", ");
 // v1.1: an optional field may be set to null to clear it; the required ones (title, platforms,
 // visibility) can only be replaced. `clearableFields` (campaign.ts) names the same four.
 function clearable<T extends z.ZodType>(field: z.ZodOptional<T>, what: string) {
-  return field.unwrap().nullable().optional().meta({ description: `${what}; \`null\` clears it.` });
+  return field
+    .unwrap()
+    .nullable()
+    .optional()
+    .meta({ description: `${what}; \`null\` clears it.` });
 }
 const changesShape = {
   ...campaignEditableShape,

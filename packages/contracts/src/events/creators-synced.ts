@@ -4,11 +4,9 @@ import { ErrorCodeSchema, type Issue } from "../errors.js";
 import { IsoDateTime, Platform, text, Uuid } from "../primitives.js";
 
 /** A creator handle as stored: without the leading `@`. */
-const Handle = z
-  .string()
-  .regex(/^[A-Za-z0-9._]{1,100}$/, {
-    error: "must be a handle of letters, digits, dots or underscores, without the leading @ (e.g. wickhed7)",
-  });
+const Handle = z.string().regex(/^[A-Za-z0-9._]{1,100}$/, {
+  error: "must be a handle of letters, digits, dots or underscores, without the leading @ (e.g. wickhed7)",
+});
 
 /**
  * A creator on Dobbletap, as synced to DTTracker.
@@ -73,9 +71,7 @@ export const creatorsSynced = defineEvent({
       .array(Creator, {
         // Production failure #2: one object was sent where the array was expected.
         error: (issue) =>
-          issue.code === "invalid_type"
-            ? `must be an array creators[] (1 to ${MAX_CREATORS_PER_EVENT}), not a single creator object`
-            : undefined,
+          issue.code === "invalid_type" ? `must be an array creators[] (1 to ${MAX_CREATORS_PER_EVENT}), not a single creator object` : undefined,
       })
       .min(1, { error: "must hold at least one creator" })
       .max(MAX_CREATORS_PER_EVENT, {
@@ -83,12 +79,8 @@ export const creatorsSynced = defineEvent({
       }),
   }),
   result: z.object({
-    synced: z.array(
-      z.object({ dobbletapId: Uuid, dttrackerId: Uuid.meta({ description: "DTTracker's own id for the creator." }) }),
-    ),
-    failed: z.array(
-      z.object({ dobbletapId: Uuid, error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
-    ),
+    synced: z.array(z.object({ dobbletapId: Uuid, dttrackerId: Uuid.meta({ description: "DTTracker's own id for the creator." }) })),
+    failed: z.array(z.object({ dobbletapId: Uuid, error: z.object({ code: ErrorCodeSchema, message: z.string() }) })),
   }),
   // "Its result maps each creator": an answer that leaves a sent creator out, or names one that was
   // not sent, did not do what it says.

@@ -27,9 +27,7 @@ describe("the event map's types", () => {
 
   it("endpoints and parties select their events", () => {
     expectTypeOf<EventsAt<"dttracker.webhooks">>().toEqualTypeOf<"offer_accepted" | "offer_declined">();
-    expectTypeOf<EventsTo<"dobbletap">>().toEqualTypeOf<
-      "campaign_created" | "activation_updated" | "activation_cancelled" | "offer_sent"
-    >();
+    expectTypeOf<EventsTo<"dobbletap">>().toEqualTypeOf<"campaign_created" | "activation_updated" | "activation_cancelled" | "offer_sent">();
     expectTypeOf<EventName>().toEqualTypeOf<EventsTo<"dobbletap"> | EventsTo<"dttracker">>();
   });
 });

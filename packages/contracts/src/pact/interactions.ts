@@ -111,11 +111,7 @@ const successes: Record<EventName, Omit<InteractionSpec, "event" | "path" | "bod
 function failures(): InteractionSpec[] {
   const singleCreator = example("creators_synced", eventId(104)) as { data: { creators: unknown } };
   singleCreator.data.creators = creator;
-  const unauthorized = failure(
-    401,
-    "UNAUTHORIZED",
-    "No webhook-signature matches: the body was changed after signing, or it was signed with another secret.",
-  );
+  const unauthorized = failure(401, "UNAUTHORIZED", "No webhook-signature matches: the body was changed after signing, or it was signed with another secret.");
   return [
     {
       id: eventId(101),
@@ -135,11 +131,7 @@ function failures(): InteractionSpec[] {
       path: endpoints[events.offer_sent.endpoint].path,
       body: example("offer_sent", eventId(102)),
       contractValid: true,
-      response: failure(
-        404,
-        "CAMPAIGN_NOT_FOUND",
-        "Campaign is not known. Send campaign_created first, then retry this offer with the same id.",
-      ),
+      response: failure(404, "CAMPAIGN_NOT_FOUND", "Campaign is not known. Send campaign_created first, then retry this offer with the same id."),
     },
     {
       id: eventId(103),

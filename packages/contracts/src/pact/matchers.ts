@@ -34,8 +34,7 @@ const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 export function matchersFor(schema: z.ZodType, example: unknown, options: { exact?: readonly string[] } = {}): unknown {
   const exact = new Set(options.exact ?? []);
   const root = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as SchemaNode;
-  const resolve = (node: SchemaNode): SchemaNode =>
-    node.$ref ? resolve(root.$defs?.[node.$ref.replace("#/$defs/", "")] ?? {}) : node;
+  const resolve = (node: SchemaNode): SchemaNode => (node.$ref ? resolve(root.$defs?.[node.$ref.replace("#/$defs/", "")] ?? {}) : node);
 
   const walk = (rawNode: SchemaNode, value: unknown): unknown => {
     const node = resolve(rawNode);
@@ -58,9 +57,7 @@ export function matchersFor(schema: z.ZodType, example: unknown, options: { exac
       return first === undefined ? [] : MatchersV3.eachLike(walk(node.items ?? {}, first), 1);
     }
     if (typeof value === "object" && value !== null) {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [key, exact.has(key) ? item : walk(node.properties?.[key] ?? {}, item)]),
-      );
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, exact.has(key) ? item : walk(node.properties?.[key] ?? {}, item)]));
     }
     if (typeof value === "string") {
       if (node.format === "uuid") return MatchersV3.uuid(value);

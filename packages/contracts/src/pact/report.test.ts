@@ -8,7 +8,13 @@ import { renderTable } from "./render.js";
 
 const context = { provider: "dobbletap", baseUrl: "http://127.0.0.1:1/fn", statesUrl: "http://127.0.0.1:1/fn/__pact/states" };
 type Result = NonNullable<PactVerifierJson["interactionResults"]>[number];
-const ok = (description: string, providerStates: string[] = []): Result => ({ description, providerStates, result: "Success", consumer: "DTTracker", provider: "Dobbletap" });
+const ok = (description: string, providerStates: string[] = []): Result => ({
+  description,
+  providerStates,
+  result: "Success",
+  consumer: "DTTracker",
+  provider: "Dobbletap",
+});
 
 describe("buildReport()", () => {
   it("says a duplicate answer to the offer-before-campaign interaction in plain words", () => {
@@ -24,8 +30,20 @@ describe("buildReport()", () => {
               type: "mismatches",
               mismatches: [
                 { type: "StatusMismatch", expected: 404, actual: 200, mismatch: "expected 404 but was 200" },
-                { type: "BodyMismatch", path: "$", expected: '["error","success"]', actual: '["duplicate","eventId","result","success"]', mismatch: "Actual map is missing the following keys: error" },
-                { type: "BodyMismatch", path: "$.success", expected: "false", actual: "true", mismatch: "Expected true (Boolean) to be equal to false (Boolean)" },
+                {
+                  type: "BodyMismatch",
+                  path: "$",
+                  expected: '["error","success"]',
+                  actual: '["duplicate","eventId","result","success"]',
+                  mismatch: "Actual map is missing the following keys: error",
+                },
+                {
+                  type: "BodyMismatch",
+                  path: "$.success",
+                  expected: "false",
+                  actual: "true",
+                  mismatch: "Expected true (Boolean) to be equal to false (Boolean)",
+                },
               ],
             },
           },

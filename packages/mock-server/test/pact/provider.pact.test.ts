@@ -64,7 +64,17 @@ describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
   it.each(providers)("verifies the %s pact against the mock started with --no-verify-signatures", async (provider) => {
     const mock = spawn(
       process.execPath,
-      ["--conditions=@dttracker-dobbletap/source", "--import", "tsx", "packages/mock-server/src/cli.ts", "--as", provider, "--port", "0", "--no-verify-signatures"],
+      [
+        "--conditions=@dttracker-dobbletap/source",
+        "--import",
+        "tsx",
+        "packages/mock-server/src/cli.ts",
+        "--as",
+        provider,
+        "--port",
+        "0",
+        "--no-verify-signatures",
+      ],
       { cwd: root, env: { ...process.env, NO_COLOR: "1" } },
     );
     try {
@@ -81,11 +91,16 @@ describe("the standalone pact-verifier from @pact-foundation/pact-cli", () => {
       const verifier = spawn(
         `${root}node_modules/.bin/pact-verifier`,
         [
-          "--file", shippedPactFor(provider),
-          "--hostname", "127.0.0.1",
-          "--port", port,
-          "--base-path", parties[provider].basePath,
-          "--state-change-url", `${origin}/__mock/provider-states`,
+          "--file",
+          shippedPactFor(provider),
+          "--hostname",
+          "127.0.0.1",
+          "--port",
+          port,
+          "--base-path",
+          parties[provider].basePath,
+          "--state-change-url",
+          `${origin}/__mock/provider-states`,
           "--state-change-teardown",
           "--no-colour",
         ],

@@ -56,14 +56,7 @@ type Item =
   | { event: "campaign_created"; id: string; recordId: string; data: EventDataInput<"campaign_created"> }
   | { event: "offer_sent"; id: string; recordId: string; data: EventDataInput<"offer_sent"> };
 
-const FAULTS: object[] = [
-  { status: 503 },
-  { status: 500 },
-  { status: 429, retryAfter: 1 },
-  { drop: true },
-  { latencyMs: 60 },
-  { status: 502, latencyMs: 20 },
-];
+const FAULTS: object[] = [{ status: 503 }, { status: 500 }, { status: 429, retryAfter: 1 }, { drop: true }, { latencyMs: 60 }, { status: 502, latencyMs: 20 }];
 
 /** A queue that refuses every third hand-off, like a database that is sometimes down. */
 function flakyQueue(inner: RetryQueue): RetryQueue & { refused: number } {
@@ -137,8 +130,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
 
   const violations: string[] = [];
-  const stored = (item: Item) =>
-    item.event === "campaign_created" ? mock.state.campaigns.has(item.recordId) : mock.state.offers.has(item.recordId);
+  const stored = (item: Item) => (item.event === "campaign_created" ? mock.state.campaigns.has(item.recordId) : mock.state.offers.has(item.recordId));
   const queued = () => new Set(memoryQueue.list().map((delivery) => delivery.id));
   const send = (item: Item, id = item.id): Promise<SendResult> =>
     item.event === "campaign_created" ? client.campaignCreated(item.data, { id }) : client.offerSent(item.data, { id });
@@ -234,7 +226,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       state.offers.push(...page.offers);
       cursor = page.next;
     }
-    const log_ = (await admin("GET", "/__mock/events")) as { total: number; events: Array<{ id?: string; status: number; duplicate?: boolean; fault?: string }> };
+    const log_ = (await admin("GET", "/__mock/events")) as {
+      total: number;
+      events: Array<{ id?: string; status: number; duplicate?: boolean; fault?: string }>;
+    };
     if (log_.total !== log_.events.length) violations.push(`the mock's event log dropped entries (${log_.total} > ${log_.events.length})`);
     const count = (ids: string[]) => ids.reduce((map, id) => map.set(id, (map.get(id) ?? 0) + 1), new Map<string, number>());
     const campaigns = count(state.campaigns.map((campaign) => campaign.id));

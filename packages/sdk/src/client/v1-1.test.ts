@@ -135,9 +135,12 @@ describe("a client's keys (v1.1)", () => {
     const sent = await client.campaignCreated(events.campaign_created.example.data);
     expect([sent.status, sent.syncStatus.error?.code]).toEqual([401, "UNAUTHORIZED"]);
     expect(sent.syncStatus.error?.message).toMatch(/verifies v1a, the request carries v1/);
-    expect(() => createWebhookHandler({ publicKeys: [pair.secretKey], ...endpointFor({ campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) }) })).toThrow(
-      /publicKeys needs a v1a public key \(whpk_…\), but it was given a v1a secret key \(whsk_…\)/,
-    );
+    expect(() =>
+      createWebhookHandler({
+        publicKeys: [pair.secretKey],
+        ...endpointFor({ campaign_created: () => ({ type: "campaign", id: crypto.randomUUID(), status: "active" }) }),
+      }),
+    ).toThrow(/publicKeys needs a v1a public key \(whpk_…\), but it was given a v1a secret key \(whsk_…\)/);
   });
 
   it("refuses a client with no key, and a whpk_ given as secretKey naming both", () => {

@@ -34,14 +34,10 @@ const adapterNames = "fromPg(pool or client) for `pg`, fromPostgresJs(sql) for `
 
 function notA(what: string, got: unknown): DatabaseError {
   const kind = got === null ? "null" : typeof got === "function" ? "a function" : typeof got;
-  return new DatabaseError(
-    "INVALID_DATABASE",
-    `${what} got ${kind} that is not one: wrap your driver with one of the three adapters, ${adapterNames}.`,
-  );
+  return new DatabaseError("INVALID_DATABASE", `${what} got ${kind} that is not one: wrap your driver with one of the three adapters, ${adapterNames}.`);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  (typeof value === "object" || typeof value === "function") && value !== null;
+const isObject = (value: unknown): value is Record<string, unknown> => (typeof value === "object" || typeof value === "function") && value !== null;
 
 function looksLikePgPool(value: unknown): value is PgPoolLike {
   return isObject(value) && typeof value.query === "function" && typeof value.connect === "function" && "totalCount" in value;
@@ -50,18 +46,26 @@ function looksLikePgClient(value: unknown): value is PgClientLike {
   return isObject(value) && typeof value.query === "function" && ("connectionParameters" in value || typeof value.release === "function");
 }
 function looksLikePostgresJs(value: unknown): value is PostgresJsLike {
-  return typeof value === "function" && typeof (value as unknown as Record<string, unknown>).unsafe === "function" &&
-    typeof (value as unknown as Record<string, unknown>).begin === "function";
+  return (
+    typeof value === "function" &&
+    typeof (value as unknown as Record<string, unknown>).unsafe === "function" &&
+    typeof (value as unknown as Record<string, unknown>).begin === "function"
+  );
 }
 function looksLikePGlite(value: unknown): value is PGliteLike {
-  return isObject(value) && typeof value.query === "function" && typeof value.exec === "function" && typeof value.transaction === "function" &&
-    !("driver" in value);
+  return (
+    isObject(value) && typeof value.query === "function" && typeof value.exec === "function" && typeof value.transaction === "function" && !("driver" in value)
+  );
 }
 
 /** True for a `Database` made by one of the adapters (or anything of that shape). */
 export function isDatabase(value: unknown): value is Database {
-  return isObject(value) && (value.driver === "pg" || value.driver === "postgres" || value.driver === "pglite") &&
-    typeof value.query === "function" && typeof value.transaction === "function";
+  return (
+    isObject(value) &&
+    (value.driver === "pg" || value.driver === "postgres" || value.driver === "pglite") &&
+    typeof value.query === "function" &&
+    typeof value.transaction === "function"
+  );
 }
 
 /**

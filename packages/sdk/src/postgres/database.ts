@@ -15,10 +15,7 @@ export type Row = Record<string, unknown>;
  * ```
  */
 export interface Queryable {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(
-    text: string,
-    params?: readonly unknown[],
-  ): Promise<{ rows: R[]; rowCount: number }>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   /**
    * Runs a script of several statements with no parameters (a migration file). Every adapter provides
    * it; it is optional so that a hand-made `Queryable` (a test double) need not.

@@ -187,7 +187,7 @@ describe.each(drivers)("postgresDedupStore({ db }) on %s", (driver) => {
     expect(handler).toHaveBeenCalledTimes(3);
   });
 
-  it("synchronousCommit: the server's setting unless asked; \"off\" and \"on\" for that delivery's transaction only", async () => {
+  it('synchronousCommit: the server\'s setting unless asked; "off" and "on" for that delivery\'s transaction only', async () => {
     const db = await open(driver);
     const setting = async (on: Queryable) => (await on.query<{ mode: string }>("SELECT current_setting('synchronous_commit') AS mode")).rows[0]!.mode;
     const server = await setting(db);
@@ -218,9 +218,9 @@ describe.each(drivers)("postgresDedupStore({ db }) on %s", (driver) => {
 
   it("postgresDedupStore({ db }) refuses a value that is not a Database, and bad numbers", () => {
     expect(() => postgresDedupStore({ db: {} as never })).toThrow(/fromPg/);
-    expect(() => postgresDedupStore({ db: { driver: "pg", query: async () => ({ rows: [], rowCount: 0 }), transaction: async () => {} } as never, retentionDays: 0 })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      postgresDedupStore({ db: { driver: "pg", query: async () => ({ rows: [], rowCount: 0 }), transaction: async () => {} } as never, retentionDays: 0 }),
+    ).toThrow(RangeError);
   });
 });
 

@@ -71,7 +71,10 @@ export interface PostgresDedupStore extends DedupStore<Queryable> {
 export function inboxStatements(schema: string, options: { synchronousCommit?: "on" | "off" | undefined } = {}) {
   const table = `${quoteSchema(schema)}.inbox`;
   // Set in the claim's own statement: an opt-in costs no round trip.
-  const commitMode = options.synchronousCommit === undefined ? "" : `, set_config('synchronous_commit', '${options.synchronousCommit === "off" ? "off" : "on"}', true) AS durability`;
+  const commitMode =
+    options.synchronousCommit === undefined
+      ? ""
+      : `, set_config('synchronous_commit', '${options.synchronousCommit === "off" ? "off" : "on"}', true) AS durability`;
   return {
     // cfg is evaluated before the row exists (the row is selected from it), so its lock_timeout
     // bounds the wait on a concurrent holder; RETURNING runs only once the id is ours, and lifts the
@@ -217,7 +220,8 @@ export function postgresDedupStore(options: PostgresDedupStoreOptions): Postgres
         let open = true;
         const guarded: Queryable = {
           query: (text, params) => {
-            if (!open) return Promise.reject(new Error("This delivery's transaction is over (the handler finished or ran out of time): tx cannot be used any more."));
+            if (!open)
+              return Promise.reject(new Error("This delivery's transaction is over (the handler finished or ran out of time): tx cannot be used any more."));
             return tx.query(text, params);
           },
         };

@@ -63,7 +63,10 @@ describe.each(drivers)("createDispatcher on %s", (driver) => {
     }
     const dead = await outbox.status(eventId);
     expect(dead?.state).toBe("dead");
-    expect(dead?.attempts.map((a) => Date.parse(a.startedAt) - start)).toEqual([0, ...retrySchedule.delaysMs.map((_, i) => retrySchedule.delaysMs.slice(0, i + 1).reduce((a, b) => a + b, 0))]);
+    expect(dead?.attempts.map((a) => Date.parse(a.startedAt) - start)).toEqual([
+      0,
+      ...retrySchedule.delaysMs.map((_, i) => retrySchedule.delaysMs.slice(0, i + 1).reduce((a, b) => a + b, 0)),
+    ]);
     expect(dead?.attempts.every((a) => a.status === 503)).toBe(true);
     // v1.1: a 503 carries no contract code (gateways send it), so the sender reports UNEXPECTED_RESPONSE.
     expect(dead?.lastError).toMatchObject({ status: 503, code: "UNEXPECTED_RESPONSE" });
@@ -82,7 +85,10 @@ describe.each(drivers)("createDispatcher on %s", (driver) => {
 
   it("runOnce jitters the delay within ±20% (random 0 → 4 s, random → 1 → 6 s after a failed first attempt)", async () => {
     await dobbletap.admin("POST", "/__mock/faults", { status: 500 });
-    for (const [random, expected] of [[() => 0, 4_000], [() => 0.999_999, 6_000]] as const) {
+    for (const [random, expected] of [
+      [() => 0, 4_000],
+      [() => 0.999_999, 6_000],
+    ] as const) {
       const { eventId } = await enqueue("campaign_created", newCampaign("jitter"));
       await dispatcher({ random }).runOnce();
       const status = await outbox.status(eventId);
@@ -139,7 +145,10 @@ describe.each(drivers)("createDispatcher on %s", (driver) => {
     const { eventId: campaignId } = await enqueue("campaign_created", campaign);
     expect(await dispatcher().runOnce()).toMatchObject({ claimed: 2, delivered: 2 });
     const log = dobbletap.mock.events.list().filter((e) => e.id === offerId || e.id === campaignId);
-    expect(log.map((e) => [e.event, e.status])).toEqual([["campaign_created", 200], ["offer_sent", 200]]);
+    expect(log.map((e) => [e.event, e.status])).toEqual([
+      ["campaign_created", 200],
+      ["offer_sent", 200],
+    ]);
     expect((await outbox.status(offerId))?.attempts).toHaveLength(1);
     expect(dobbletap.mock.state.offers.get(offer.offer.id)?.status).toBe("offered");
   });
@@ -178,7 +187,10 @@ describe.each(drivers)("createDispatcher on %s", (driver) => {
     expect((await outbox.status(b2))?.state).toBe("delivered");
     clock += 6_000;
     expect(await d.runOnce()).toMatchObject({ delivered: 2 });
-    const order = dobbletap.mock.events.list().filter((e) => (e.id === a1 || e.id === a2) && e.status === 200).map((e) => e.id);
+    const order = dobbletap.mock.events
+      .list()
+      .filter((e) => (e.id === a1 || e.id === a2) && e.status === 200)
+      .map((e) => e.id);
     expect(order).toEqual([a1, a2]);
     expect(dobbletap.mock.state.campaigns.get(a.campaign.id)?.title).toBe("A renamed");
   });
@@ -199,11 +211,21 @@ describe.each(drivers)("createDispatcher on %s", (driver) => {
     expect((await rescuer.runOnce()).claimed, "the lease still holds").toBe(0);
     clock += 10_000;
     expect(await rescuer.runOnce()).toMatchObject({ claimed: 1, delivered: 1 });
-    release({ success: true, eventId, syncStatus: { synced: true, error: null, retryQueued: false }, result: { type: "campaign", id: eventId, status: "active" } as never, status: 200, attempts: 1 });
+    release({
+      success: true,
+      eventId,
+      syncStatus: { synced: true, error: null, retryQueued: false },
+      result: { type: "campaign", id: eventId, status: "active" } as never,
+      status: 200,
+      attempts: 1,
+    });
     expect(await stuckRun).toMatchObject({ claimed: 1, delivered: 0, leaseLost: 1 });
     const status = await outbox.status(eventId);
     expect(status?.state).toBe("delivered");
-    expect(status?.attempts.map((a) => [a.attempt, a.dispatcher])).toEqual([[1, "stuck"], [2, "rescuer"]]);
+    expect(status?.attempts.map((a) => [a.attempt, a.dispatcher])).toEqual([
+      [1, "stuck"],
+      [2, "rescuer"],
+    ]);
     expect(status?.result).not.toEqual({ type: "campaign", id: eventId, status: "active" });
     expect(seenByMock(eventId)).toHaveLength(1);
   });

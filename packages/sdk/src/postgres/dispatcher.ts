@@ -212,12 +212,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       throw new TypeError(`clients keys are the receiving parties, "dobbletap" and "dttracker"; got "${party}".`);
     }
     if (typeof (client as { send?: unknown }).send !== "function") {
-      throw new TypeError(`clients.${party} must be a client from create${party === "dobbletap" ? "Dobbletap" : "Dttracker"}Client({ baseUrl, secret, retry: false }).`);
+      throw new TypeError(
+        `clients.${party} must be a client from create${party === "dobbletap" ? "Dobbletap" : "Dttracker"}Client({ baseUrl, secret, retry: false }).`,
+      );
     }
     clients.set(party, client as never);
   }
   if (clients.size === 0) {
-    throw new TypeError("createDispatcher needs at least one client: { clients: { dobbletap: createDobbletapClient(…) } } and/or { dttracker: createDttrackerClient(…) }.");
+    throw new TypeError(
+      "createDispatcher needs at least one client: { clients: { dobbletap: createDobbletapClient(…) } } and/or { dttracker: createDttrackerClient(…) }.",
+    );
   }
   const parties = [...clients.keys()].join(",");
   const name = options.name ?? `dispatcher-${crypto.randomUUID().slice(0, 8)}`;
@@ -290,7 +294,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     awaiting: boolean;
   }
 
-  async function settle(q: Queryable, row: Claimed, token: string, settlement: Settlement, finishedAt: number, ms: number, sql = settlePlain): Promise<boolean> {
+  async function settle(
+    q: Queryable,
+    row: Claimed,
+    token: string,
+    settlement: Settlement,
+    finishedAt: number,
+    ms: number,
+    sql = settlePlain,
+  ): Promise<boolean> {
     const { rows } = await q.query<{ n: number }>(sql, [
       row.id,
       token,
@@ -328,8 +340,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     if (sent?.success) {
       const settlement: Settlement = {
-        state: "delivered", nextAt: finishedAt, result: sent.result, duplicate: sent.duplicate === true,
-        status: sent.status ?? null, code: null, message: null, awaiting: false,
+        state: "delivered",
+        nextAt: finishedAt,
+        result: sent.result,
+        duplicate: sent.duplicate === true,
+        status: sent.status ?? null,
+        code: null,
+        message: null,
+        awaiting: false,
       };
       let kept: boolean;
       if (row.event === "campaign_created" && row.campaign_id !== null) {
@@ -371,13 +389,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     if (status === 410) {
       // The endpoint is gone (contract v1.1): this event and every pending one to that endpoint are dead-lettered.
-      const outcome = await dead(`${message} 410 Gone: the endpoint no longer exists; delivery to it is stopped. Fix the base URL, then outbox.replay the dead events.`);
+      const outcome = await dead(
+        `${message} 410 Gone: the endpoint no longer exists; delivery to it is stopped. Fix the base URL, then outbox.replay the dead events.`,
+      );
       const endpoint = events[row.event].endpoint;
       await db.query(
         `UPDATE ${s}.outbox SET state = 'dead', lease_token = NULL, last_status = 410, last_code = 'ENDPOINT_GONE',
            last_message = $3::text
          WHERE party = $1::text AND event = ANY (string_to_array($2::text, ',')) AND state = 'pending'`,
-        [row.party, eventsAt(endpoint).join(","), `Not attempted: ${endpoints[endpoint].path} answered 410 Gone to ${row.event} ${row.id}. Fix the base URL, then outbox.replay it.`],
+        [
+          row.party,
+          eventsAt(endpoint).join(","),
+          `Not attempted: ${endpoints[endpoint].path} answered 410 Gone to ${row.event} ${row.id}. Fix the base URL, then outbox.replay it.`,
+        ],
       );
       return outcome;
     }

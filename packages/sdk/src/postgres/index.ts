@@ -5,7 +5,18 @@
  *
  * @packageDocumentation
  */
-export { asDatabase, fromPGlite, fromPg, fromPostgresJs, isDatabase, type PGliteLike, type PgClientLike, type PgPoolLike, type PostgresJsLike, type PostgresJsTransactionLike } from "./adapters.js";
+export {
+  asDatabase,
+  fromPGlite,
+  fromPg,
+  fromPostgresJs,
+  isDatabase,
+  type PGliteLike,
+  type PgClientLike,
+  type PgPoolLike,
+  type PostgresJsLike,
+  type PostgresJsTransactionLike,
+} from "./adapters.js";
 export { DatabaseError, isDatabaseError, type DatabaseErrorCode } from "./database-error.js";
 export type { Database, Queryable, Row } from "./database.js";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate.js";

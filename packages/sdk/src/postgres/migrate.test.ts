@@ -167,10 +167,12 @@ describe("the adapters refuse what they do not know", () => {
       await db.query("CREATE TABLE c (n int)");
       await Promise.all(
         Array.from({ length: 5 }, (_, i) =>
-          db.transaction(async (tx) => {
-            await tx.query("INSERT INTO c VALUES ($1)", [i]);
-            if (i === 2) throw new Error("only this one rolls back");
-          }).catch(() => undefined),
+          db
+            .transaction(async (tx) => {
+              await tx.query("INSERT INTO c VALUES ($1)", [i]);
+              if (i === 2) throw new Error("only this one rolls back");
+            })
+            .catch(() => undefined),
         ),
       );
       const { rows } = await db.query<{ n: number }>("SELECT n FROM c ORDER BY n");

@@ -64,7 +64,10 @@ async function sha256(text: string): Promise<string> {
 
 async function execScript(tx: Queryable, script: string): Promise<void> {
   if (typeof tx.exec !== "function") {
-    throw new DatabaseError("INVALID_DATABASE", "migrate() needs a Database whose transactions can run scripts (exec): use fromPg, fromPostgresJs or fromPGlite.");
+    throw new DatabaseError(
+      "INVALID_DATABASE",
+      "migrate() needs a Database whose transactions can run scripts (exec): use fromPg, fromPostgresJs or fromPGlite.",
+    );
   }
   await tx.exec(script);
 }
@@ -93,7 +96,11 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
     [...files]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       // The files name the schema webhook_kit; another schema is substituted for it.
-      .map(async (file) => ({ name: file.name, sql: schema === DEFAULT_SCHEMA ? file.sql : file.sql.replace(/\bwebhook_kit\b/g, quoted), checksum: await sha256(file.sql) })),
+      .map(async (file) => ({
+        name: file.name,
+        sql: schema === DEFAULT_SCHEMA ? file.sql : file.sql.replace(/\bwebhook_kit\b/g, quoted),
+        checksum: await sha256(file.sql),
+      })),
   );
   const who = (await database.query<{ user: string; database: string }>("SELECT current_user AS user, current_database() AS database")).rows[0] ?? {
     user: "your role",

@@ -36,9 +36,7 @@ function files(): Files {
     };
   }
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const fs = getBuiltin?.("node:fs/promises") as
-    | { readdir(path: URL): Promise<string[]>; readFile(path: URL, encoding: "utf8"): Promise<string> }
-    | undefined;
+  const fs = getBuiltin?.("node:fs/promises") as { readdir(path: URL): Promise<string[]>; readFile(path: URL, encoding: "utf8"): Promise<string> } | undefined;
   if (!fs) {
     throw new DatabaseError(
       "MIGRATIONS_NOT_FOUND",

@@ -71,9 +71,7 @@ describe.each(drivers)("createOutbox on %s", (driver) => {
 
   it("outbox.enqueue of non-contract data throws a RequestValidationError listing each issue, and writes nothing", async () => {
     const bad = { offer: { ...newOffer(crypto.randomUUID()).offer, amount: { currency: "NGN", amountMinor: 750.5 }, creatorId: "nope" } };
-    const error = await t.db
-      .transaction((tx) => outbox.enqueue(tx, "offer_sent", bad as never))
-      .catch((e: unknown) => e);
+    const error = await t.db.transaction((tx) => outbox.enqueue(tx, "offer_sent", bad as never)).catch((e: unknown) => e);
     expect(isRequestValidationError(error)).toBe(true);
     const paths = (error as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort();
     expect(paths).toEqual(["data.offer.amount.amountMinor", "data.offer.creatorId"]);
@@ -98,9 +96,7 @@ describe.each(drivers)("createOutbox on %s", (driver) => {
     await t.db.transaction((tx) => outbox.enqueue(tx, "campaign_created", campaign, { id }));
     await t.db.transaction((tx) => outbox.enqueue(tx, "campaign_created", campaign, { id }));
     expect((await outbox.list({ limit: 1000 })).filter((e) => e.eventId === id)).toHaveLength(1);
-    const error = await t.db
-      .transaction((tx) => outbox.enqueue(tx, "campaign_created", newCampaign("other"), { id }))
-      .catch((e: unknown) => e);
+    const error = await t.db.transaction((tx) => outbox.enqueue(tx, "campaign_created", newCampaign("other"), { id })).catch((e: unknown) => e);
     expect(isRequestValidationError(error) && error.issues[0]?.path).toBe("id");
     await dispatcher().runOnce();
   });

@@ -179,7 +179,8 @@ function violation(message: string, path: string, issue: string): RequestValidat
 function occurredAtOf(value: string | Date | undefined, now: number): string {
   if (value === undefined) return at(now);
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw violation("occurredAt is an invalid Date. Pass a valid Date or an ISO-8601 UTC string.", "occurredAt", "must be a valid date");
+    if (Number.isNaN(value.getTime()))
+      throw violation("occurredAt is an invalid Date. Pass a valid Date or an ISO-8601 UTC string.", "occurredAt", "must be a valid date");
     return value.toISOString();
   }
   const checked = IsoDateTime.safeParse(value);
@@ -254,12 +255,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const s = quoteSchema(options.schema ?? DEFAULT_SCHEMA);
   const now = options.now ?? Date.now;
 
-  async function enqueue<E extends EventName>(
-    tx: Queryable,
-    event: E,
-    data: EventDataInput<E>,
-    enqueueOptions: EnqueueOptions = {},
-  ): Promise<EnqueueResult> {
+  async function enqueue<E extends EventName>(tx: Queryable, event: E, data: EventDataInput<E>, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueResult> {
     if (typeof (tx as Queryable | undefined)?.query !== "function") {
       throw new DatabaseError(
         "INVALID_DATABASE",
@@ -267,7 +263,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
       );
     }
     if (!isEventName(event)) {
-      throw violation(`"${String(event).slice(0, 64)}" is not a contract event. Events: ${Object.keys(events).join(", ")}.`, "event", "must be a contract event");
+      throw violation(
+        `"${String(event).slice(0, 64)}" is not a contract event. Events: ${Object.keys(events).join(", ")}.`,
+        "event",
+        "must be a contract event",
+      );
     }
     const id = enqueueOptions.id ?? crypto.randomUUID();
     if (!Uuid.safeParse(id).success) {
@@ -281,7 +281,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const campaignId = campaignIdOf(event, parsed) ?? null;
     const orderingKey = enqueueOptions.orderingKey === undefined ? campaignId : enqueueOptions.orderingKey;
     if (orderingKey !== null && (typeof orderingKey !== "string" || orderingKey === "" || orderingKey.length > 200)) {
-      throw violation("orderingKey must be a non-empty string of at most 200 characters, or null for no ordering.", "orderingKey", "must be a string of 1–200 characters or null");
+      throw violation(
+        "orderingKey must be a non-empty string of at most 200 characters, or null for no ordering.",
+        "orderingKey",
+        "must be a string of 1–200 characters or null",
+      );
     }
     const party = endpoints[events[event].endpoint].receiver;
     const json = JSON.stringify(parsed);
@@ -292,7 +296,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
       [id, party, event, json, occurredAt, orderingKey, campaignId, at(clock)],
     );
     if (inserted.rowCount === 0) {
-      const existing = await tx.query<{ same: boolean }>(`SELECT (event = $2 AND data = $3::text::jsonb) AS same FROM ${s}.outbox WHERE id = $1::uuid`, [id, event, json]);
+      const existing = await tx.query<{ same: boolean }>(`SELECT (event = $2 AND data = $3::text::jsonb) AS same FROM ${s}.outbox WHERE id = $1::uuid`, [
+        id,
+        event,
+        json,
+      ]);
       if (existing.rows[0]?.same !== true) {
         throw violation(
           `The id ${id} is already in the outbox for another event or other data. Use a new id for a new event; reuse an id only to enqueue the very same event again.`,

@@ -6,7 +6,16 @@ describe("nextDelayMs(tries, { random, retryAfterMs })", () => {
     const mid = { random: () => 0.5 };
     const h = 3_600_000;
     expect(Array.from({ length: 10 }, (_, i) => nextDelayMs(i + 1, mid))).toEqual([
-      5_000, 300_000, 1_800_000, 2 * h, 5 * h, 10 * h, 14 * h, 20 * h, 24 * h, undefined,
+      5_000,
+      300_000,
+      1_800_000,
+      2 * h,
+      5 * h,
+      10 * h,
+      14 * h,
+      20 * h,
+      24 * h,
+      undefined,
     ]);
     expect(retrySchedule.maxAttempts).toBe(10);
   });

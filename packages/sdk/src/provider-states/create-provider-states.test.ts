@@ -54,9 +54,7 @@ describe("createProviderStates()", () => {
     const secret = generateSecret();
     const { calls, handlers } = recordingHandlers();
     const route = createProviderStates({ party: "dobbletap", enabled: true, secret, handlers });
-    const unsigned = await route(
-      new Request("http://test.local/", { method: "POST", body: JSON.stringify({ state: providerStates.offerMissing }) }),
-    );
+    const unsigned = await route(new Request("http://test.local/", { method: "POST", body: JSON.stringify({ state: providerStates.offerMissing }) }));
     expect(unsigned.status).toBe(401);
     const foreign = await route(await signedPost(generateSecret(), { state: providerStates.offerMissing }));
     expect(foreign.status).toBe(401);

@@ -57,9 +57,7 @@ export interface ProviderStatesOptions<P extends Party = Party> {
 /** A route: Web `Request` in, `Response` out. */
 export type ProviderStatesRoute = (request: Request) => Promise<Response>;
 
-const stateByName = new Map<string, StateKey>(
-  (Object.entries(providerStates) as Array<[StateKey, string]>).map(([key, name]) => [name.toLowerCase(), key]),
-);
+const stateByName = new Map<string, StateKey>((Object.entries(providerStates) as Array<[StateKey, string]>).map(([key, name]) => [name.toLowerCase(), key]));
 
 const answer = (status: number, body: Record<string, unknown>) => Response.json(body, { status });
 const refuse = (status: number, message: string) => answer(status, { error: { message } });

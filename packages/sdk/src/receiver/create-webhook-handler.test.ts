@@ -17,13 +17,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ContractError, type InvalidAnswerError, isInvalidAnswerError } from "../errors/index.js";
 import { createSigner, generateSecret } from "../signing/index.js";
-import {
-  createWebhookHandler,
-  duplicateResult,
-  type RequestOutcome,
-  type WebhookHandlerOptions,
-  type WebhookHandlers,
-} from "./create-webhook-handler.js";
+import { createWebhookHandler, duplicateResult, type RequestOutcome, type WebhookHandlerOptions, type WebhookHandlers } from "./create-webhook-handler.js";
 import type { Claim, DedupStore, StoredAnswer } from "./dedup-store.js";
 import { legacyDigestOf } from "./digest.js";
 import { createMemoryDedupStore } from "./memory-dedup-store.js";

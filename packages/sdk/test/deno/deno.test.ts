@@ -24,19 +24,17 @@ const sdkRoot = join(here, "..", "..");
 const workspaceRoot = join(sdkRoot, "..", "..");
 const distFiles = [join(sdkRoot, "dist", "index.js"), join(sdkRoot, "..", "contracts", "dist", "index.js")];
 // The binary itself, not the node_modules/.bin shim: ending a shim could leave Deno running.
-const denoBinary = [join(sdkRoot, "node_modules", "deno", "deno"), join(sdkRoot, "node_modules", ".bin", "deno")].find((path) =>
-  existsSync(path),
-);
+const denoBinary = [join(sdkRoot, "node_modules", "deno", "deno"), join(sdkRoot, "node_modules", ".bin", "deno")].find((path) => existsSync(path));
 
 /** Why the test cannot run here, or undefined when it can (building dist first if it is absent). */
 function unavailable(): string | undefined {
   if (denoBinary === undefined) return "the deno binary is not installed (packages/sdk devDependency `deno`)";
   if (distFiles.every((file) => existsSync(file))) return undefined;
-  const built = spawnSync(
-    "pnpm",
-    ["--filter", "@dttracker-dobbletap/contracts", "--filter", "@dttracker-dobbletap/sdk", "build"],
-    { cwd: workspaceRoot, encoding: "utf8", timeout: 120_000 },
-  );
+  const built = spawnSync("pnpm", ["--filter", "@dttracker-dobbletap/contracts", "--filter", "@dttracker-dobbletap/sdk", "build"], {
+    cwd: workspaceRoot,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   if (built.status === 0 && distFiles.every((file) => existsSync(file))) return undefined;
   return `dist is missing and building it failed (run \`pnpm build\` first): ${(built.stderr || built.stdout || String(built.error)).slice(-500)}`;
 }

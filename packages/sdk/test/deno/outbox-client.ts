@@ -30,8 +30,19 @@ const outbox = createOutbox({ db });
 
 const campaignId = crypto.randomUUID();
 const brandId = crypto.randomUUID();
-const campaign = { id: campaignId, brand: { id: brandId, name: "Glow Cosmetics" }, title: "Deno outbox", platforms: ["tiktok" as const], visibility: "public" as const };
-const offer = { id: crypto.randomUUID(), campaignId, creatorId: "29f99241-53d1-4f78-b9b0-2169f4a15a49", amount: { currency: "NGN" as const, amountMinor: 7_500_000 } };
+const campaign = {
+  id: campaignId,
+  brand: { id: brandId, name: "Glow Cosmetics" },
+  title: "Deno outbox",
+  platforms: ["tiktok" as const],
+  visibility: "public" as const,
+};
+const offer = {
+  id: crypto.randomUUID(),
+  campaignId,
+  creatorId: "29f99241-53d1-4f78-b9b0-2169f4a15a49",
+  amount: { currency: "NGN" as const, amountMinor: 7_500_000 },
+};
 
 const committed = await db.transaction(async (tx) => {
   const created = await outbox.enqueue(tx, "campaign_created", { campaign });

@@ -49,7 +49,8 @@ const handle = createWebhookHandler({
       return { type: "offer", id: offer.id, status: "offered" };
     },
   },
-  onOutcome: ({ status, code, event, id, duplicate }) => console.log(`outcome ${status} ${code ?? "-"} ${event ?? "-"} ${id ?? "-"}${duplicate ? " duplicate" : ""}`),
+  onOutcome: ({ status, code, event, id, duplicate }) =>
+    console.log(`outcome ${status} ${code ?? "-"} ${event ?? "-"} ${id ?? "-"}${duplicate ? " duplicate" : ""}`),
 });
 
 Deno.serve(

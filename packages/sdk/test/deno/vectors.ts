@@ -23,7 +23,10 @@ for (const backend of ["web", "auto"] as const) {
   for (const vector of vectors) {
     const verifier = createVerifier([keys.publicKey], { backend, now: () => vector.timestamp * 1000 });
     const headers = { "webhook-id": vector.id, "webhook-timestamp": String(vector.timestamp), "webhook-signature": vector.signature };
-    const passed = await verifier.verify(headers, vector.body).then(() => true, () => false);
+    const passed = await verifier.verify(headers, vector.body).then(
+      () => true,
+      () => false,
+    );
     results.push({ backend, description: vector.description, passed });
   }
 }

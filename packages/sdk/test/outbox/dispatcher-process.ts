@@ -30,5 +30,8 @@ const dispatcher = createDispatcher({
 const worker = dispatcher.start({ intervalMs: 20, onError: (error) => console.error("run failed:", error instanceof Error ? error.message : error) });
 console.log("ready");
 process.once("SIGTERM", () => {
-  void worker.stop().then(() => pool.end()).then(() => process.exit(0));
+  void worker
+    .stop()
+    .then(() => pool.end())
+    .then(() => process.exit(0));
 });

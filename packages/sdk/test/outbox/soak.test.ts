@@ -133,7 +133,9 @@ describe("the outbox on the real server, with dispatcher processes", () => {
     console.info(`[soak] SIGKILL: ${inFlightAtKill} in flight at the kill, all 500 stored exactly once`);
   });
 
-  it("four dispatchers, 2,000 events over 50 campaigns, ~30% faults: exactly once, per-campaign order kept, never two attempts at once", { timeout: 180_000 }, async () => {
+  it("four dispatchers, 2,000 events over 50 campaigns, ~30% faults: exactly once, per-campaign order kept, never two attempts at once", {
+    timeout: 180_000,
+  }, async () => {
     await db.query("DELETE FROM webhook_kit.outbox");
     dobbletap.mock.events.clear();
     const outbox = createOutbox({ db });
@@ -144,14 +146,21 @@ describe("the outbox on the real server, with dispatcher processes", () => {
     for (let round = 0; round < 40; round++) {
       await db.transaction(async (tx) => {
         for (const c of campaigns) {
-          const id = round === 0
-            ? (await outbox.enqueue(tx, "campaign_created", c)).eventId
-            : (await outbox.enqueue(tx, "activation_updated", newUpdate(c.campaign.id, `soak ${c.campaign.id.slice(0, 4)} v${round}`))).eventId;
+          const id =
+            round === 0
+              ? (await outbox.enqueue(tx, "campaign_created", c)).eventId
+              : (await outbox.enqueue(tx, "activation_updated", newUpdate(c.campaign.id, `soak ${c.campaign.id.slice(0, 4)} v${round}`))).eventId;
           order.get(c.campaign.id)!.push(id);
         }
       });
     }
-    const faults = [{ status: 503, rate: 0.3 }, { status: 500, rate: 0.3 }, { status: 429, retryAfter: 1, rate: 0.3 }, { drop: true, rate: 0.3 }, { status: 502, latencyMs: 20, rate: 0.3 }];
+    const faults = [
+      { status: 503, rate: 0.3 },
+      { status: 500, rate: 0.3 },
+      { status: 429, retryAfter: 1, rate: 0.3 },
+      { drop: true, rate: 0.3 },
+      { status: 502, latencyMs: 20, rate: 0.3 },
+    ];
     let turn = 0;
     await dobbletap.admin("POST", "/__mock/faults", faults[0]!);
     const rotate = setInterval(() => void dobbletap.admin("POST", "/__mock/faults", faults[++turn % faults.length]!).catch(() => undefined), 100);

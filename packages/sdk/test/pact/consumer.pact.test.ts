@@ -41,7 +41,11 @@ type Envelope = { id: string; occurredAt: string; data: unknown };
 async function sendWithSdk(interaction: ContractInteraction, baseUrl: string) {
   const party = interaction.provider === "Dobbletap" ? "dobbletap" : "dttracker";
   const client = createClient(party, { baseUrl, secret, retry: false }) as unknown as {
-    send(event: EventName, data: unknown, options: { id: string; occurredAt: string }): Promise<{
+    send(
+      event: EventName,
+      data: unknown,
+      options: { id: string; occurredAt: string },
+    ): Promise<{
       syncStatus: { synced: boolean; error: { code: string } | null; retryQueued: boolean };
       result?: unknown;
       duplicate?: boolean;
@@ -108,23 +112,18 @@ describe.each(pairs)("%s", (pair) => {
   const [consumer, provider] = pair.split("→") as [string, string];
   const pact = new ContractPact({ consumer, provider, dir: pactDir, logLevel: "warn" });
 
-  it.each(interactions.filter((interaction) => interaction.consumer === consumer).map((i) => [i.description, i] as const))(
-    "%s",
-    async (_, interaction) => {
-      let builder = pact.addInteraction();
-      for (const state of interaction.states) builder = builder.given(state.name, state.params as never);
-      await builder
-        .uponReceiving(interaction.description)
-        .withRequest("POST", interaction.path, (request) => {
-          request.headers(signedHeaders((interaction.body as Envelope).id));
-          request.jsonBody(matchersFor(events[interaction.event].envelope, interaction.body));
-        })
-        .willRespondWith(interaction.response.status, (response) => {
-          response.jsonBody(responseMatchers(interaction));
-        })
-        .executeTest((mock) =>
-          interaction.contractValid ? sendWithSdk(interaction, mock.url) : sendAsBrokenSender(interaction, mock.url),
-        );
-    },
-  );
+  it.each(interactions.filter((interaction) => interaction.consumer === consumer).map((i) => [i.description, i] as const))("%s", async (_, interaction) => {
+    let builder = pact.addInteraction();
+    for (const state of interaction.states) builder = builder.given(state.name, state.params as never);
+    await builder
+      .uponReceiving(interaction.description)
+      .withRequest("POST", interaction.path, (request) => {
+        request.headers(signedHeaders((interaction.body as Envelope).id));
+        request.jsonBody(matchersFor(events[interaction.event].envelope, interaction.body));
+      })
+      .willRespondWith(interaction.response.status, (response) => {
+        response.jsonBody(responseMatchers(interaction));
+      })
+      .executeTest((mock) => (interaction.contractValid ? sendWithSdk(interaction, mock.url) : sendAsBrokenSender(interaction, mock.url)));
+  });
 });

@@ -24,7 +24,13 @@ export function text(max: number): fc.Arbitrary<string> {
   const trimmed = (value: string) => value.trim() === value && value.length > 0 && value.length <= max;
   return fc.oneof(
     { weight: 9, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: Math.min(max, 60) }).filter(trimmed) },
-    { weight: 1, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }).filter((c) => c.trim() !== "").map((c) => c.repeat(max)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 })
+        .filter((c) => c.trim() !== "")
+        .map((c) => c.repeat(max)),
+    },
   );
 }
 
@@ -58,10 +64,7 @@ const editable = {
 };
 
 const campaign = fc
-  .record(
-    { id: uuid, brand: fc.record({ id: uuid, name: text(200) }), ...editable },
-    { requiredKeys: ["id", "brand", "title", "platforms", "visibility"] },
-  )
+  .record({ id: uuid, brand: fc.record({ id: uuid, name: text(200) }), ...editable }, { requiredKeys: ["id", "brand", "title", "platforms", "visibility"] })
   .map(withOrderedDates);
 
 const creator = fc.record(
@@ -69,10 +72,7 @@ const creator = fc.record(
     dobbletapId: uuid,
     handle,
     displayName: text(200),
-    platforms: fc.array(
-      fc.record({ platform, handle, followers: fc.nat() }, { requiredKeys: ["platform", "handle"] }),
-      { maxLength: 10 },
-    ),
+    platforms: fc.array(fc.record({ platform, handle, followers: fc.nat() }, { requiredKeys: ["platform", "handle"] }), { maxLength: 10 }),
     status: fc.constantFrom("active" as const, "inactive" as const),
     updatedAt: isoDateTime,
   },

@@ -42,9 +42,18 @@ const weird = fc.oneof(
   fc.constant(() => undefined),
   fc.constant(Object.create(null) as object),
 );
-const leakyText = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...leaks).map((leak) => `bad ${leak} here`));
+const leakyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom(...leaks).map((leak) => `bad ${leak} here`),
+);
 const behaviour: fc.Arbitrary<Behaviour> = fc.oneof(
-  fc.record({ kind: fc.constant("throw" as const), value: fc.oneof(weird, leakyText.map((text) => new Error(text))) }),
+  fc.record({
+    kind: fc.constant("throw" as const),
+    value: fc.oneof(
+      weird,
+      leakyText.map((text) => new Error(text)),
+    ),
+  }),
   fc.record({
     kind: fc.constant("contract" as const),
     code: fc.oneof(

@@ -81,7 +81,10 @@ describe("createWebhookHandler(...) under hostile input (property)", () => {
           {
             "webhook-id": fc.oneof(uuid, headerValue),
             "webhook-timestamp": fc.oneof(fc.constant(String(Math.floor(Date.now() / 1000))), headerValue, fc.integer().map(String)),
-            "webhook-signature": fc.oneof(headerValue, fc.base64String({ maxLength: 48 }).map((mac) => `v1,${mac}`)),
+            "webhook-signature": fc.oneof(
+              headerValue,
+              fc.base64String({ maxLength: 48 }).map((mac) => `v1,${mac}`),
+            ),
           },
           { requiredKeys: [] },
         ),
@@ -120,9 +123,16 @@ describe("createWebhookHandler(...) under hostile input (property)", () => {
 
   it("a signed valid event with one field broken, dropped or added: 200 exactly when the contract's parser accepts it", async () => {
     const secret = generateSecret();
-    const event = fc.constantFrom(...accepted).chain((name) =>
-      fc.record({ id: uuid, event: fc.constant(name), occurredAt: fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(2 ** 42) }).map((d) => d.toISOString()), data: eventData[name] as fc.Arbitrary<unknown> }),
-    );
+    const event = fc
+      .constantFrom(...accepted)
+      .chain((name) =>
+        fc.record({
+          id: uuid,
+          event: fc.constant(name),
+          occurredAt: fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(2 ** 42) }).map((d) => d.toISOString()),
+          data: eventData[name] as fc.Arbitrary<unknown>,
+        }),
+      );
     // A path into the envelope (chosen from the keys that exist) and what to do there.
     const mutation = fc.record({
       depth: fc.nat({ max: 4 }),

@@ -15,10 +15,7 @@ const nonInteger = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((value) => !Number.isInteger(value)),
   fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.1, 7_500_000.5, 1e-7, -0.5),
 );
-const notANumber = fc.oneof(
-  fc.integer({ min: 1 }).map(String),
-  fc.constantFrom(null, true, "7500000", "75,000.00", [], {}),
-);
+const notANumber = fc.oneof(fc.integer({ min: 1 }).map(String), fc.constantFrom(null, true, "7500000", "75,000.00", [], {}));
 const currency = fc.constantFrom(...currencyCodes);
 
 describe("Money schema (property)", () => {

@@ -7,16 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
-import {
-  endpoints,
-  eventsAt,
-  eventsTo,
-  parseEventData,
-  type EndpointId,
-  type EventEnvelope,
-  type EventName,
-  type Party,
-} from "@dttracker-dobbletap/contracts";
+import { endpoints, eventsAt, eventsTo, parseEventData, type EndpointId, type EventEnvelope, type EventName, type Party } from "@dttracker-dobbletap/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, createWebhookReceiver, generateSecret, type SendResult, type WebhookReceiver } from "../../src/index.js";
 import { toNodeListener } from "../../src/node.js";

@@ -19,7 +19,12 @@ const dispatcher = createDispatcher({
   db: fromPostgresJs(sql),
   clients: {
     // retry: false — the outbox owns the schedule; timeoutMs × 1 attempt stays well inside leaseMs.
-    dobbletap: createDobbletapClient({ baseUrl: Deno.env.get("DOBBLETAP_URL")!, secret: Deno.env.get("DOBBLETAP_WEBHOOK_SECRET")!, retry: false, timeoutMs: 10_000 }),
+    dobbletap: createDobbletapClient({
+      baseUrl: Deno.env.get("DOBBLETAP_URL")!,
+      secret: Deno.env.get("DOBBLETAP_WEBHOOK_SECRET")!,
+      retry: false,
+      timeoutMs: 10_000,
+    }),
   },
 });
 

@@ -143,7 +143,8 @@ async function verifyCommand(options: ProviderCommandOptions, sign: SignRequest)
   const deadlineMs = 20_000 + options.timeout * 60;
   const outcome = await verifyInChild(verifyOptions, deadlineMs);
   if (options.verbose && outcome.pactOutput) console.error(outcome.pactOutput);
-  if ("timedOut" in outcome) return setupFailure([`Verification did not finish within ${Math.round(deadlineMs / 1000)} s; rerun with --verbose to see where it stopped.`]);
+  if ("timedOut" in outcome)
+    return setupFailure([`Verification did not finish within ${Math.round(deadlineMs / 1000)} s; rerun with --verbose to see where it stopped.`]);
   if ("setupError" in outcome) return setupFailure([outcome.setupError]);
   if ("crash" in outcome) return setupFailure([`The Pact verifier failed: ${outcome.crash}`]);
 

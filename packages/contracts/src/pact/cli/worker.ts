@@ -19,8 +19,7 @@ export function runWorker(sign: SignRequest): void {
   process.once("message", (options: Omit<VerifyProviderOptions, "sign">) => {
     runVerification({ ...options, sign }).then(
       (report) => send({ report }),
-      (error: unknown) =>
-        send(error instanceof VerificationSetupError ? { setupError: error.message } : { crash: (error as Error).stack ?? String(error) }),
+      (error: unknown) => send(error instanceof VerificationSetupError ? { setupError: error.message } : { crash: (error as Error).stack ?? String(error) }),
     );
   });
 }
