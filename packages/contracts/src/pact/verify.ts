@@ -258,10 +258,10 @@ function descriptionFilter(text: string, pactFiles: string[]): string | undefine
     const pact = JSON.parse(readFileSync(file, "utf8")) as { interactions?: Array<{ description: string }> };
     for (const interaction of pact.interactions ?? []) if (interaction.description.toLowerCase().includes(wanted)) descriptions.add(interaction.description);
   }
-  const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // Broker pacts are not read here: pass the text on as Pact's own (regex) filter.
   if (descriptions.size === 0) return pactFiles.length === 0 ? text : undefined;
-  return `^(?:${[...descriptions].map(escape).join("|")})$`;
+  return `^(?:${[...descriptions].map(escapeRegExp).join("|")})$`;
 }
 
 /**
