@@ -18,7 +18,8 @@ interface SchemaNode {
 
 // Pact's matchers run in Rust: keep the regexes simple and portable.
 const ISO_UTC = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$";
-const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** `value` as a regular expression that matches it literally. */
+export const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * Turns an example into Pact matchers using the schema it belongs to, so a pact pins shapes and
@@ -51,7 +52,7 @@ export function matchersFor(schema: z.ZodType, example: unknown, options: { exac
       return fits ? walk(fits, value) : MatchersV3.like(value);
     }
     if (node.const !== undefined) return value;
-    if (node.enum) return MatchersV3.regex(`^(${node.enum.map((item) => escape(String(item))).join("|")})$`, String(value));
+    if (node.enum) return MatchersV3.regex(`^(${node.enum.map((item) => escapeRegExp(String(item))).join("|")})$`, String(value));
     if (Array.isArray(value)) {
       const [first] = value;
       return first === undefined ? [] : MatchersV3.eachLike(walk(node.items ?? {}, first), 1);
