@@ -27,7 +27,10 @@ function forPactflow(document: Json): Json {
   const copy = structuredClone(document);
   for (const server of (copy.servers ?? []) as Json[]) delete server.variables;
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
     if (value === null || typeof value !== "object") return;
     const discriminator = (value as Json).discriminator as Json | undefined;
     if (discriminator) delete discriminator.mapping;

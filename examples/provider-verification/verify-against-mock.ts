@@ -10,6 +10,7 @@
  *   npx tsx verify-against-mock.ts              # Dobbletap (the default)
  *   npx tsx verify-against-mock.ts dttracker    # DTTracker's two endpoints
  */
+import { stripVTControlCharacters } from "node:util";
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -75,7 +76,7 @@ export async function verifyAgainstMock({
     });
     // The Pact verifier colours its report whatever NO_COLOR says; strip it for reading and matching.
     // eslint-disable-next-line no-control-regex
-    return { exitCode, output: output.replace(/\x1b\[[0-9;]*m/g, ""), command: `dttracker-dobbletap-verify ${args.join(" ")}` };
+    return { exitCode, output: stripVTControlCharacters(output), command: `dttracker-dobbletap-verify ${args.join(" ")}` };
   } finally {
     await mock.close();
   }

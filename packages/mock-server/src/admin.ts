@@ -237,7 +237,10 @@ function sendHtml(res: ServerResponse, html: string): void {
 const serialised = new WeakMap<ReceivedEvent, string>();
 function wireForm(entry: ReceivedEvent): string {
   let text = serialised.get(entry);
-  if (text === undefined) serialised.set(entry, (text = JSON.stringify(entry)));
+  if (text === undefined) {
+    text = JSON.stringify(entry);
+    serialised.set(entry, text);
+  }
   return text;
 }
 

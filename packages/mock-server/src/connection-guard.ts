@@ -34,7 +34,10 @@ export function guardConnections(server: Server): void {
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     let answering = open.get(socket);
-    if (answering === undefined) open.set(socket, (answering = new Set()));
+    if (answering === undefined) {
+      answering = new Set();
+      open.set(socket, answering);
+    }
     answering.add(res);
     const done = () => {
       answering.delete(res);

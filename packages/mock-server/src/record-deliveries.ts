@@ -18,7 +18,12 @@ export function recordDeliveries(receiver: Receiver, path: string, options: { ve
     async receive(delivery) {
       const started = performance.now();
       let bytes: Uint8Array | undefined;
-      const answer = await receiver.receive({ ...delivery, body: tapBody(delivery.body, (read) => void (bytes = read)) });
+      const answer = await receiver.receive({
+        ...delivery,
+        body: tapBody(delivery.body, (read) => {
+          bytes = read;
+        }),
+      });
       record(entryFor(path, delivery, bytes === undefined ? "" : utf8.decode(bytes), answer, options.verify, performance.now() - started));
       return answer;
     },

@@ -246,6 +246,7 @@ const offerFor = (data: { offerId?: unknown; campaignId?: unknown; creatorId?: u
  * prerequisitesOf.offer_sent(events.offer_sent.example.data); // [{ kind: "state", state: "a creator exists", … }, { kind: "event", event: "campaign_created", … }]
  * ```
  */
+// biome-ignore lint/suspicious/noExplicitAny: the data is what a caller passed to trigger, read defensively (optional chaining) before it is validated.
 export const prerequisitesOf: { [E in EventName]: (data: any) => Prerequisite[] } = {
   campaign_created: () => [],
   activation_updated: (data) => [campaignFor(data?.campaignId)],

@@ -61,7 +61,7 @@ describe("the mock server with v1a keys, one per direction", () => {
       event: "offer_declined",
       to,
       signingKey: dobbletapKeys.secretKey,
-      set: ["data.offerId=" + JSON.stringify(crypto.randomUUID())],
+      set: [`data.offerId=${JSON.stringify(crypto.randomUUID())}`],
     });
     expect(v1a.status).toBe(404); // verified, then OFFER_NOT_FOUND: the signature passed
     const v1 = await trigger({ event: "offer_declined", to, secret: generateSecret() });

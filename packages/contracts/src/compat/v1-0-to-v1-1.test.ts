@@ -124,7 +124,7 @@ describe("compat CLI", () => {
     const err = (text: string) => errors.push(text);
     expect(await runCompat([], () => {}, err)).toBe(2);
     expect(await runCompat(["--from", join(temp, "nowhere")], () => {}, err)).toBe(2);
-    expect(await runCompat(["--from", repo + "/packages"], () => {}, err)).toBe(2);
+    expect(await runCompat(["--from", `${repo}/packages`], () => {}, err)).toBe(2);
     expect(await runCompat(["--frm", "x"], () => {}, err)).toBe(2);
     expect(errors[0]).toContain("--from is required");
     expect(errors[1]).toContain("not a directory, a .tgz, or a version");

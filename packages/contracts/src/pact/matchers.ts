@@ -18,7 +18,8 @@ interface SchemaNode {
 
 // Pact's matchers run in Rust: keep the regexes simple and portable.
 const ISO_UTC = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$";
-const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** `value` as a regular expression that matches it literally. */
+export const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * Turns an example into Pact matchers using the schema it belongs to, so a pact pins shapes and

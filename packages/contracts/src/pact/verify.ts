@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Party } from "../endpoints.js";
 import { providerStates } from "../provider-states.js";
 import { participants } from "./interactions.js";
+import { escapeRegExp } from "./matchers.js";
 import { buildReport, headline, type PactVerifierJson, type VerificationReport } from "./report.js";
 import { createResigningFilter, type SignRequest } from "./resign.js";
 
@@ -258,7 +259,6 @@ function descriptionFilter(text: string, pactFiles: string[]): string | undefine
     const pact = JSON.parse(readFileSync(file, "utf8")) as { interactions?: Array<{ description: string }> };
     for (const interaction of pact.interactions ?? []) if (interaction.description.toLowerCase().includes(wanted)) descriptions.add(interaction.description);
   }
-  const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // Broker pacts are not read here: pass the text on as Pact's own (regex) filter.
   if (descriptions.size === 0) return pactFiles.length === 0 ? text : undefined;
   return `^(?:${[...descriptions].map(escapeRegExp).join("|")})$`;

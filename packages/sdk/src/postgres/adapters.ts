@@ -17,7 +17,7 @@ export interface PgPoolLike extends PgClientLike {
 /** The part of a postgres.js transaction (`sql.begin`'s argument) the adapter uses. */
 export interface PostgresJsTransactionLike {
   // postgres.js types its parameters per custom type; any value is accepted at run time.
-  unsafe(text: string, params?: any[]): PromiseLike<unknown> & { simple?(): PromiseLike<unknown> };
+  unsafe(text: string, params?: unknown[]): PromiseLike<unknown> & { simple?(): PromiseLike<unknown> };
 }
 /** The part of a postgres.js `sql` the adapter uses. */
 export interface PostgresJsLike extends PostgresJsTransactionLike {

@@ -438,7 +438,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const launch = (row: Claimed, token: string) => {
       const task = deliverOne(row, token).then(
         (outcome) => void report[outcome]++,
-        (error: unknown) => void (failure ??= error),
+        (error: unknown) => {
+          failure ??= error;
+        },
       );
       const tracked = task.finally(() => {
         inFlight.delete(tracked);

@@ -19,6 +19,7 @@ export interface ProviderStateCall {
  * Makes one provider state true (or undoes it on teardown) against your own database. May return
  * values the verifier can inject into the request.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is the common case; `void` accepts a function declared to return void, `undefined` would not.
 export type ProviderStateHandler = (call: ProviderStateCall) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
 
 /** One handler per state of party `P`'s pact: a state added to the contract and missing here is a compile error. */

@@ -66,7 +66,7 @@ export function decodePublicKey(key: unknown, option = "publicKeys"): Uint8Array
   const kind = kindOf(key);
   if (kind !== "publicKey") throw wrongKind(option, "publicKey", kind);
   const bytes = fromBase64(key.slice(PUBLIC_KEY_PREFIX.length));
-  if (!bytes || bytes.length !== 32) {
+  if (bytes?.length !== 32) {
     throw new SignatureError(
       "bad_secret",
       `${option} is not whpk_ followed by base64 of a 32-byte Ed25519 public key; it has ${key.length} characters. Take it from generateKeyPair().publicKey.`,

@@ -123,16 +123,14 @@ describe("createWebhookHandler(...) under hostile input (property)", () => {
 
   it("a signed valid event with one field broken, dropped or added: 200 exactly when the contract's parser accepts it", async () => {
     const secret = generateSecret();
-    const event = fc
-      .constantFrom(...accepted)
-      .chain((name) =>
-        fc.record({
-          id: uuid,
-          event: fc.constant(name),
-          occurredAt: fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(2 ** 42) }).map((d) => d.toISOString()),
-          data: eventData[name] as fc.Arbitrary<unknown>,
-        }),
-      );
+    const event = fc.constantFrom(...accepted).chain((name) =>
+      fc.record({
+        id: uuid,
+        event: fc.constant(name),
+        occurredAt: fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(2 ** 42) }).map((d) => d.toISOString()),
+        data: eventData[name] as fc.Arbitrary<unknown>,
+      }),
+    );
     // A path into the envelope (chosen from the keys that exist) and what to do there.
     const mutation = fc.record({
       depth: fc.nat({ max: 4 }),

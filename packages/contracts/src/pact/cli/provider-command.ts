@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import type { Party } from "../../endpoints.js";
 import { preflight } from "../preflight.js";
 import { renderJunit, renderTable } from "../render.js";
