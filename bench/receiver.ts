@@ -186,6 +186,7 @@ export async function measureReceiver(options: { timeMs: number; rounds: number;
   // Growth in body size.
   const secretForGrowth = secret;
   const syncEntry = receiveEntry(sdk as unknown as Record<string, unknown>, {
+    endpoint: "dttracker.creator-sync",
     secrets: secretForGrowth,
     dedupStore: forgetfulStore,
     handlers: {
@@ -253,7 +254,9 @@ export async function measureReceiver(options: { timeMs: number; rounds: number;
     });
   });
   const perCreator = answerSizes.map((count, index) => micros(bodySizes.length + index) / count);
-  // Linear: the cost per creator stays flat from 100 to 1,000; quadratic would multiply it by ~10.
+  // Linear: the cost per creator stays about flat from 100 to 1,000; quadratic would multiply it by
+  // ~10. The bound is 3×, not 1.5×: a linear check over 10× the data still slows per item as its
+  // arrays and sets outgrow the CPU caches (measured: ~1.4× at 1,000 and ~1.9× at 10,000 per creator).
   // ops(×100) / ops(×1,000) = time(×1,000) / time(×100), per round; per creator: × 100 / 1,000.
   const answerGrowth = growth.ratio(bodySizes.length, bodySizes.length + 1);
   const scale = answerSizes[0] / answerSizes[1];
@@ -264,7 +267,7 @@ export async function measureReceiver(options: { timeMs: number; rounds: number;
       name: `creator-sync answer check × ${formatInt(count)}${count > 100 ? " (past the cap, to show the order)" : ""}`,
       value: `${formatMicros(micros(bodySizes.length + index))}/check`,
       ratio: `${formatMicros(perCreator[index]!)}/creator`,
-      ...(index === answerSizes.length - 1 ? { target: "linear: per creator ×1,000 ≤ 1.5× ×100", pass: perCreatorGrowth.median <= 1.5 } : {}),
+      ...(index === answerSizes.length - 1 ? { target: "linear: per creator ×1,000 ≤ 3× ×100 (quadratic: ~10×)", pass: perCreatorGrowth.median <= 3 } : {}),
     });
   });
   notes.push(
