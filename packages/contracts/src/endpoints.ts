@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * const projectRef = "your-project-ref";
  * const base = `https://${projectRef}.supabase.co${parties.dobbletap.basePath}`; // …/functions/v1/make-server-8061e72e
  * console.log(parties.dttracker.name); // "DTTracker"
  * ```
@@ -22,6 +23,7 @@ export type Party = keyof typeof parties;
  *
  * @example
  * ```ts
+ * const dobbletapBase = process.env.DOBBLETAP_BASE_URL!; // https://<project-ref>.supabase.co/functions/v1/make-server-8061e72e
  * const url = `${dobbletapBase}${endpoints["dobbletap.webhooks"].path}`; // …/webhooks/dttracker
  * ```
  */

@@ -66,7 +66,10 @@ export function statusOf(code: ErrorCode): number {
  *
  * @example
  * ```ts
- * if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) return tooLarge();
+ * if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) {
+ *   const message = `The body is larger than ${MAX_BODY_BYTES} bytes: send a smaller one.`;
+ *   return Response.json(errorAnswer("PAYLOAD_TOO_LARGE", message), { status: statusOf("PAYLOAD_TOO_LARGE") });
+ * }
  * ```
  */
 export const MAX_BODY_BYTES = 256 * 1024;

@@ -256,7 +256,9 @@ function describeResult(result: unknown): string {
  *
  * @example
  * ```ts
- * formatLine({ at, path, status: 404, event: "offer_sent", id, code: "CAMPAIGN_NOT_FOUND", ms: 0.4 });
+ * const at = "2025-06-01T10:15:00.123Z";
+ * const path = "/functions/v1/make-server-8061e72e/webhooks/dttracker";
+ * formatLine({ at, path, status: 404, event: "offer_sent", id: "a7e3c9d1-4b2f-4e8a-9c3d-1f2e3a4b5c6d", code: "CAMPAIGN_NOT_FOUND", ms: 0.4 });
  * // "10:15:00.123 404 offer_sent           a7e3c9d1… CAMPAIGN_NOT_FOUND 0.4ms"
  * ```
  */

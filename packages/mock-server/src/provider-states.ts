@@ -157,7 +157,11 @@ export const providerStateNames: readonly string[] = Object.values(providerState
  *
  * @example
  * ```ts
- * applyProviderState({ state, reset, refuseNextSignature }, { state: providerStates.campaignMissing, action: "setup" });
+ * const seed = demoSeed("dobbletap");
+ * const state = new MockState(seed);
+ * let refuseNext = false;
+ * const context = { state, reset: () => state.load(seed), refuseNextSignature: () => { refuseNext = true; } };
+ * applyProviderState(context, { state: providerStates.campaignMissing, action: "setup" });
  * ```
  */
 export function applyProviderState(context: ProviderStateContext, body: unknown): Record<string, unknown> {

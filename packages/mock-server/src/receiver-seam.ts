@@ -36,7 +36,8 @@ export function headerPairs(headers: HeadersLike): [string, string][] {
  *
  * @example
  * ```ts
- * const body = tapBody(delivery.body, (bytes) => void (logged = bytes));
+ * let logged: Uint8Array | undefined;
+ * const tapped: Delivery = { ...delivery, body: tapBody(delivery.body, (bytes) => void (logged = bytes)) };
  * ```
  */
 export function tapBody(body: Delivery["body"], seen: (bytes: Uint8Array) => void | Promise<void>): Delivery["body"] {

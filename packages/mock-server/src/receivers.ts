@@ -36,7 +36,9 @@ export type SignatureMode =
  *
  * @example
  * ```ts
- * const routes = createWebhookRoutes("dobbletap", "/functions/v1/make-server-8061e72e", state, { verify: true, verifyKey }, onOutcome);
+ * const signatures: SignatureMode = { verify: true, verifyKey: process.env.DTTRACKER_PUBLIC_KEY! }; // the sender's whpk_
+ * const onOutcome = (path: string, outcome: RequestOutcome) => console.log(path, outcome.status, outcome.code ?? "");
+ * const routes = createWebhookRoutes("dobbletap", "/functions/v1/make-server-8061e72e", new MockState(), signatures, onOutcome);
  * ```
  */
 export function createWebhookRoutes(

@@ -20,7 +20,7 @@ import { DEFAULT_MAX_OFFERS, MockState, type MockSeed } from "./state.js";
  *
  * @example
  * ```ts
- * defaultBase("dobbletap"); // "/functions/v1/make-server-8061e72e"
+ * defaultBase.dobbletap; // "/functions/v1/make-server-8061e72e"
  * ```
  */
 export const defaultBase: Record<MockParty, string> = {
@@ -33,7 +33,7 @@ export const defaultBase: Record<MockParty, string> = {
  *
  * @example
  * ```ts
- * defaultPort("dttracker"); // 4011
+ * defaultPort.dttracker; // 4011
  * ```
  */
 export const defaultPort: Record<MockParty, number> = { dobbletap: 4010, dttracker: 4011 };

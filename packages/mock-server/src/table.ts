@@ -91,8 +91,10 @@ export class Table<K, V> extends Map<K, V> {
  *
  * @example
  * ```ts
- * index.add(campaignId, offerId);
- * for (const id of index.get(campaignId) ?? []) …
+ * const offersByCampaign = new MultiIndex<string, string>();
+ * offersByCampaign.add(campaignId, offerId);
+ * for (const id of offersByCampaign.get(campaignId) ?? []) console.log(id);
+ * offersByCampaign.delete(campaignId, offerId); // the last one: campaignId holds nothing now
  * ```
  */
 export class MultiIndex<K, V> {

@@ -79,7 +79,8 @@ export interface TriggerReport {
  *
  * @example
  * ```ts
- * try { await trigger({ event: "offer_sent", to, secret, set: ["bad"] }); } catch (error) { if (error instanceof TriggerInputError) console.error(error.message); }
+ * const to = "http://127.0.0.1:4010/functions/v1/make-server-8061e72e/webhooks/dttracker";
+ * try { await trigger({ event: "offer_sent", to, secret: process.env.WEBHOOK_SECRET!, set: ["bad"] }); } catch (error) { if (error instanceof TriggerInputError) console.error(error.message); }
  * ```
  */
 export class TriggerInputError extends Error {
@@ -242,7 +243,7 @@ const offerFor = (data: { offerId?: unknown; campaignId?: unknown; creatorId?: u
  *
  * @example
  * ```ts
- * prerequisitesOf("offer_sent", envelope.data); // [{ kind: "state", state: "a creator exists", … }, { kind: "event", event: "campaign_created", … }]
+ * prerequisitesOf.offer_sent(events.offer_sent.example.data); // [{ kind: "state", state: "a creator exists", … }, { kind: "event", event: "campaign_created", … }]
  * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: the data is what a caller passed to trigger, read defensively (optional chaining) before it is validated.

@@ -46,7 +46,7 @@ function sides(schema: z.ZodType): MessageSides {
  *
  * @example
  * ```ts
- * currentSides(contractVersion).events.offer_sent.request.accepted; // what a Dobbletap receiver takes
+ * currentSides(contractVersion).events.offer_sent?.request.accepted; // what a Dobbletap receiver takes
  * ```
  */
 export function currentSides(version: string): ContractSides {

@@ -64,7 +64,8 @@ export const eventNames = Object.keys(events) as EventName[];
  *
  * @example
  * ```ts
- * if (isEventName(body.event)) console.log(events[body.event].summary);
+ * const name: unknown = JSON.parse(rawBody).event;
+ * if (isEventName(name)) console.log(events[name].summary);
  * ```
  */
 export function isEventName(name: unknown): name is EventName {

@@ -29,7 +29,13 @@ export const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]
  *
  * @example
  * ```ts
- * request.jsonBody(matchersFor(events.offer_sent.envelope, events.offer_sent.example));
+ * const pact = new PactV4({ consumer: "DTTracker", provider: "Dobbletap" });
+ * const interaction = pact
+ *   .addInteraction()
+ *   .uponReceiving("an offer_sent event")
+ *   .withRequest("POST", endpoints["dobbletap.webhooks"].path, (request) => {
+ *     request.jsonBody(matchersFor(events.offer_sent.envelope, events.offer_sent.example));
+ *   });
  * ```
  */
 export function matchersFor(schema: z.ZodType, example: unknown, options: { exact?: readonly string[] } = {}): unknown {

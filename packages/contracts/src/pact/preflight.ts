@@ -5,7 +5,8 @@ import type { SignRequest } from "./resign.js";
  *
  * @example
  * ```ts
- * const options: PreflightOptions = { baseUrl, statesUrl, secret, sign, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 };
+ * const sign: SignRequest = (secret, id, body) => createSigner(secret).headers(id, body);
+ * const options: PreflightOptions = { baseUrl, statesUrl, secret: process.env.WEBHOOK_SECRET!, sign, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 };
  * ```
  */
 export interface PreflightOptions {
@@ -27,7 +28,8 @@ export interface PreflightOptions {
  *
  * @example
  * ```ts
- * const problems = await preflight({ baseUrl, statesUrl, secret, sign, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 });
+ * const sign: SignRequest = (secret, id, body) => createSigner(secret).headers(id, body);
+ * const problems = await preflight({ baseUrl, statesUrl, secret: process.env.WEBHOOK_SECRET!, sign, secretEnv: "WEBHOOK_SECRET", timeoutMs: 5000 });
  * if (problems.length > 0) { console.error(problems.join("\n")); process.exit(2); }
  * ```
  */

@@ -34,7 +34,9 @@ export interface InteractionOutcome {
  *
  * @example
  * ```ts
- * const report: VerificationReport = await runVerification({ provider: "dttracker", baseUrl, secret });
+ * import { createSigner } from "@dttracker-dobbletap/sdk";
+ * const sign: SignRequest = (secret, id, body) => createSigner(secret).headers(id, body);
+ * const report: VerificationReport = await runVerification({ provider: "dttracker", baseUrl, secret: process.env.WEBHOOK_SECRET!, sign });
  * process.exitCode = report.passed ? 0 : 1;
  * ```
  */

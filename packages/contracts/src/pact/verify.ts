@@ -79,7 +79,8 @@ export function shippedPactDir(): string {
  *
  * @example
  * ```ts
- * await verifyProvider({ provider: "dttracker", baseUrl, secret, pactFiles: [shippedPactFor("dttracker")] });
+ * const sign: SignRequest = (secret, id, body) => createSigner(secret).headers(id, body);
+ * await verifyProvider({ provider: "dttracker", baseUrl, secret: process.env.WEBHOOK_SECRET!, sign, pactFiles: [shippedPactFor("dttracker")] });
  * ```
  */
 export function shippedPactFor(provider: Party): string {

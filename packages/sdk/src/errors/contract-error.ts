@@ -8,13 +8,20 @@ import { guardFor, WebhookKitError } from "./webhook-kit-error.js";
  *
  * @example
  * ```ts
- * createWebhookHandler({ secrets, handlers: {
- *   offer_sent: async ({ data }) => {
- *     if (!(await campaigns.has(data.offer.campaignId)))
- *       throw new ContractError("CAMPAIGN_NOT_FOUND", `Campaign ${data.offer.campaignId} is not known here. Send campaign_created first.`);
- *     return { type: "offer", id: await offers.create(data.offer), status: "offered" };
+ * const handle = createWebhookHandler({
+ *   endpoint: "dttracker.webhooks",
+ *   secrets: process.env.DOBBLETAP_WEBHOOK_SECRET!,
+ *   handlers: {
+ *     offer_accepted: async ({ data }) => {
+ *       const offer = await offers.find(data.offerId);
+ *       if (!offer) throw new ContractError("OFFER_NOT_FOUND", `Offer ${data.offerId} is not known here.`);
+ *       if (offer.status !== "offered") throw new ContractError("INVALID_STATE", `Offer ${data.offerId} is ${offer.status}: only an offered offer can be accepted.`);
+ *       await offers.accept(data.offerId);
+ *       return { type: "offer", id: data.offerId, status: "accepted" };
+ *     },
+ *     offer_declined: async ({ data }) => ({ type: "offer", id: await offers.decline(data.offerId), status: "declined" }),
  *   },
- * } });
+ * });
  * ```
  */
 export class ContractError extends WebhookKitError {

@@ -148,8 +148,9 @@ export interface OutboxEventStatus extends OutboxEventSummary {
  *
  * @example
  * ```ts
+ * const db = fromPg(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
  * await db.transaction(async (tx) => {
- *   await tx.query("update brands set balance_minor = balance_minor - $1 where id = $2", [amount, brandId]);
+ *   await tx.query("update brands set balance_minor = balance_minor - $1 where id = $2", [offer.amount.amountMinor, brandId]);
  *   await outbox.enqueue(tx, "offer_sent", { offer });
  * });
  * ```
