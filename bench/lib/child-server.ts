@@ -4,26 +4,16 @@
  * loop: on 2 cores each gets one.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../../test/support/free-port.js";
 import { onServerCore } from "./pinning.js";
+
+export { freePort };
 
 export interface ChildServer {
   url: string;
   port: number;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-/** A free loopback port (the OS picks one; it is released before the child binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls `url` until any HTTP answer arrives; returns the ms from `startedAt`. */

@@ -7,7 +7,7 @@
  * answers: 200 naming the record it created, 422 naming the bad field, 404 CAMPAIGN_NOT_FOUND for an
  * offer whose campaign never arrived (production failure #4), 409 for a cancelled campaign.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,18 +15,18 @@ import { events } from "@dttracker-dobbletap/contracts";
 import { createDobbletapClient, generateSecret } from "@dttracker-dobbletap/sdk";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runVerifyCli } from "../../test/support/verify-cli.js";
+import { type DenoServer, startDenoServer } from "../../test/support/deno.js";
 import { createTestDatabase } from "../../test/support/postgres.js";
+import { runVerifyCli } from "../../test/support/verify-cli.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = (name: string) => join(here, "node_modules", ".bin", name);
 const secret = generateSecret();
 
-let deno: ChildProcess | undefined;
+let deno: DenoServer | undefined;
 let database: { url: string; drop(): Promise<void> };
 let pool: pg.Pool;
 let baseUrl = "";
-let denoOutput = "";
 
 /** Runs a command to completion (bounded by a timeout) and returns its exit code and output. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 15_000) {
@@ -72,51 +72,22 @@ beforeAll(async () => {
   // A real server here (Supabase's case); without DATABASE_URL main.ts uses a PGlite file.
   database = await createTestDatabase("dobbletap");
   pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  deno = spawn(
+  deno = await startDenoServer({
     // The npm package's shim: it puts the platform binary in place on first use (its postinstall is
-    // disabled). It runs in its own process group, so afterAll ends the shim and Deno together.
-    join(here, "node_modules", ".bin", "deno"),
-    ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--allow-sys", "main.ts"],
-    {
-      cwd: here,
-      // Its own process group, so afterAll can end it and anything it started in one signal.
-      detached: true,
-      // PORT=0: the OS picks a free port and onListen prints it, so parallel runs never collide.
-      env: {
-        ...process.env,
-        WEBHOOK_SECRET: secret,
-        DATABASE_URL: database.url,
-        PORT: "0",
-        PACT_PROVIDER_STATES: "on",
-        DENO_NO_UPDATE_CHECK: "1",
-        NO_COLOR: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`deno did not start within 15 s:\n${denoOutput}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      denoOutput += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(denoOutput);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    deno!.stdout!.on("data", onData);
-    deno!.stderr!.on("data", (chunk: Buffer) => (denoOutput += chunk));
-    deno!.on("exit", (code) => reject(new Error(`deno exited with ${code}:\n${denoOutput}`)));
+    // disabled). The server runs in its own process group, so stop() ends the shim and Deno together.
+    binary: join(here, "node_modules", ".bin", "deno"),
+    cwd: here,
+    entry: "main.ts",
+    allow: ["--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--allow-sys"],
+    // PORT=0: the OS picks a free port and onListen prints it, so parallel runs never collide.
+    env: { WEBHOOK_SECRET: secret, DATABASE_URL: database.url, PORT: "0", PACT_PROVIDER_STATES: "on" },
+    timeoutMs: 15_000,
   });
+  baseUrl = deno.url;
 }, 20_000);
 
 afterAll(async () => {
-  if (deno?.pid !== undefined && deno.exitCode === null) {
-    const exited = new Promise((resolve) => deno!.once("exit", resolve));
-    process.kill(-deno.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
-    if (deno.exitCode === null && deno.signalCode === null) process.kill(-deno.pid, "SIGKILL");
-  }
+  await deno?.stop();
   await pool?.end();
   await database?.drop();
 });
@@ -216,8 +187,8 @@ describe("Dobbletap receiver (Deno.serve) driven by the SDK sender", () => {
   });
 
   it("logs one line per delivery and never the secret", () => {
-    expect(denoOutput).toMatch(/offer_sent \S+ → 200/);
-    expect(denoOutput).not.toContain(secret);
+    expect(deno!.output()).toMatch(/offer_sent \S+ → 200/);
+    expect(deno!.output()).not.toContain(secret);
   });
 });
 

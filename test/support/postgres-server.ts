@@ -4,9 +4,9 @@
 // binaries when they are missing; a test that needs the server and finds none fails, never skips.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.js";
 
 export interface PostgresServer {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`: the admin URL (trust auth, loopback only). */
@@ -36,18 +36,6 @@ function findBinDir(): string {
     );
   }
   return join(root, versions[0], "bin");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function runAsUser(): string | undefined {

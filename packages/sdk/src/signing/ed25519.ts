@@ -5,8 +5,7 @@
  * (public), which both APIs accept.
  */
 import type { HmacBackend } from "./hmac.js";
-
-type NodeCrypto = typeof import("node:crypto");
+import { nodeCrypto, nodeCryptoFor } from "./node-crypto.js";
 
 /** A prepared Ed25519 signing key. */
 export interface Ed25519Signer {
@@ -36,26 +35,10 @@ function message(prefix: string, body: Uint8Array | string): Uint8Array<ArrayBuf
   return concat(encoder.encode(prefix), typeof body === "string" ? encoder.encode(body) : body);
 }
 
-function loadNodeCrypto(): NodeCrypto | undefined {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  try {
-    return getBuiltin?.("node:crypto") as NodeCrypto | undefined;
-  } catch {
-    return undefined;
-  }
-}
-const nodeCrypto = loadNodeCrypto();
-
-function useNode(backend: HmacBackend): NodeCrypto | undefined {
-  if (backend === "web" || (backend === "auto" && !nodeCrypto)) return undefined;
-  if (!nodeCrypto) throw new Error("node:crypto is not available in this runtime; use the web backend.");
-  return nodeCrypto;
-}
-
 /** Prepares a signing key from its 32-byte seed. */
 export function createEd25519Signer(seed: Uint8Array, backend: HmacBackend = "auto"): Ed25519Signer {
   const der = concat(PKCS8_PREFIX, seed);
-  const node = useNode(backend);
+  const node = nodeCryptoFor(backend);
   if (node) {
     const key = node.createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" });
     return { sign: (prefix, body) => node.sign(null, message(prefix, body), key) };
@@ -70,7 +53,7 @@ export function createEd25519Signer(seed: Uint8Array, backend: HmacBackend = "au
 
 /** Prepares a public key from its 32 raw bytes. */
 export function createEd25519Verifier(publicKey: Uint8Array, backend: HmacBackend = "auto"): Ed25519Verifier {
-  const node = useNode(backend);
+  const node = nodeCryptoFor(backend);
   if (node) {
     const key = node.createPublicKey({ key: Buffer.from(concat(SPKI_PREFIX, publicKey)), format: "der", type: "spki" });
     return { verify: (prefix, body, signature) => node.verify(null, message(prefix, body), key, signature) };
@@ -92,7 +75,7 @@ export function publicKeyOfSync(seed: Uint8Array): Uint8Array | undefined {
 
 /** The 32-byte public key of a seed. */
 export async function publicKeyOf(seed: Uint8Array, backend: HmacBackend = "auto"): Promise<Uint8Array> {
-  const node = useNode(backend);
+  const node = nodeCryptoFor(backend);
   if (node) {
     const key = node.createPublicKey(node.createPrivateKey({ key: Buffer.from(concat(PKCS8_PREFIX, seed)), format: "der", type: "pkcs8" }));
     return new Uint8Array(key.export({ format: "der", type: "spki" })).slice(SPKI_PREFIX.length);

@@ -3,7 +3,7 @@
  * runtime exposing `process.getBuiltinModule`) node:crypto is used: it is synchronous and about 3×
  * faster than the pure-JS hash in the reference library. Elsewhere (Deno, edge runtimes) Web Crypto.
  */
-type NodeCrypto = typeof import("node:crypto");
+import { type NodeCrypto, nodeCrypto, nodeCryptoFor } from "./node-crypto.js";
 
 /** A key ready to sign messages; `sign` may be synchronous. */
 export interface HmacKey {
@@ -14,17 +14,6 @@ export interface HmacKey {
 export type HmacBackend = "auto" | "node" | "web";
 
 const encoder = new TextEncoder();
-
-function loadNodeCrypto(): NodeCrypto | undefined {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  try {
-    return getBuiltin?.("node:crypto") as NodeCrypto | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const nodeCrypto = loadNodeCrypto();
 
 function nodeKey(crypto: NodeCrypto, secret: Uint8Array): HmacKey {
   // A KeyObject made once: createHmac then skips importing the raw secret on every call.
@@ -51,9 +40,8 @@ function webKey(secret: Uint8Array): HmacKey {
 
 /** Prepares a key for HMAC-SHA256 signing on the chosen backend. */
 export function createHmacKey(secret: Uint8Array, backend: HmacBackend = "auto"): HmacKey {
-  if (backend === "web" || (backend === "auto" && !nodeCrypto)) return webKey(secret);
-  if (!nodeCrypto) throw new Error("node:crypto is not available in this runtime; use the web backend.");
-  return nodeKey(nodeCrypto, secret);
+  const node = nodeCryptoFor(backend);
+  return node ? nodeKey(node, secret) : webKey(secret);
 }
 
 /** Whether keys made for `backend` compute synchronously (node:crypto) rather than through Web Crypto. */

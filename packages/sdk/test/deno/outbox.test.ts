@@ -10,10 +10,6 @@
  * Deno loads the SDK's built dist (deno.json), postgres.js from the workspace's node_modules, and
  * fetches nothing. Without dist this test builds contracts and sdk once.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startMockServer, type RunningMockServer } from "@dttracker-dobbletap/mock-server";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,12 +17,7 @@ import { createTestDatabase } from "../../../../test/support/postgres.js";
 import { fromPg } from "../../src/postgres/adapters.js";
 import { createOutbox } from "../../src/postgres/outbox.js";
 import { generateSecret } from "../../src/signing/index.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const sdkRoot = join(here, "..", "..");
-const workspaceRoot = join(sdkRoot, "..", "..");
-const distFiles = [join(sdkRoot, "dist", "postgres.js"), join(sdkRoot, "dist", "index.js"), join(sdkRoot, "..", "contracts", "dist", "index.js")];
-const denoBinary = [join(sdkRoot, "node_modules", "deno", "deno"), join(sdkRoot, "node_modules", ".bin", "deno")].find((path) => existsSync(path));
+import { requireDeno, runSdkDeno } from "../support/deno.js";
 
 interface DenoResult {
   migrated: { applied: string[] };
@@ -49,40 +40,18 @@ let result: DenoResult;
 let output = "";
 
 beforeAll(async () => {
-  if (denoBinary === undefined) throw new Error("the deno binary is not installed (packages/sdk devDependency `deno`)");
-  if (!distFiles.every((file) => existsSync(file))) {
-    const built = spawnSync("pnpm", ["--filter", "@dttracker-dobbletap/contracts", "--filter", "@dttracker-dobbletap/sdk", "build"], {
-      cwd: workspaceRoot,
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    if (built.status !== 0) throw new Error(`dist is missing and building it failed: ${(built.stderr || built.stdout).slice(-500)}`);
-  }
+  requireDeno();
   database = await createTestDatabase("deno_outbox");
   pool = new pg.Pool({ connectionString: database.url, max: 2 });
   mock = await startMockServer({ as: "dobbletap", port: 0, secret });
-  const deno = spawn(
-    denoBinary,
-    ["run", "--cached-only", "--no-prompt", "--allow-net=127.0.0.1", "--allow-env", "--allow-sys", "--allow-read", "outbox-client.ts"],
-    {
-      cwd: here,
-      env: { ...process.env, WEBHOOK_SECRET: secret, DATABASE_URL: database.url, DOBBLETAP_URL: mock.url, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  deno.stdout.on("data", (chunk: Buffer) => (output += chunk));
-  deno.stderr.on("data", (chunk: Buffer) => (output += chunk));
-  const code = await new Promise<number | string>((resolve) => {
-    const timer = setTimeout(() => {
-      deno.kill("SIGKILL");
-      resolve("timeout (20 s)");
-    }, 20_000);
-    deno.once("exit", (exitCode, signal) => {
-      clearTimeout(timer);
-      resolve(exitCode ?? String(signal));
-    });
+  const run = await runSdkDeno({
+    entry: "outbox-client.ts",
+    allow: ["--allow-net=127.0.0.1", "--allow-env", "--allow-sys", "--allow-read"],
+    env: { WEBHOOK_SECRET: secret, DATABASE_URL: database.url, DOBBLETAP_URL: mock.url },
+    timeoutMs: 20_000,
   });
-  if (code !== 0) throw new Error(`deno outbox-client.ts exited with ${code}:\n${output}`);
+  output = run.output;
+  if (run.code !== 0) throw new Error(`deno outbox-client.ts exited with ${run.code}:\n${output}`);
   const line = /^result (.+)$/m.exec(output);
   if (!line) throw new Error(`deno printed no result line:\n${output}`);
   result = JSON.parse(line[1]!) as DenoResult;

@@ -17,6 +17,7 @@ import { createTestDatabase } from "../../../../test/support/postgres.js";
 import { fromPg } from "../../src/postgres/adapters.js";
 import { migrate } from "../../src/postgres/migrate.js";
 import { createSigner, generateSecret } from "../../src/signing/index.js";
+import { deliver as deliverTo } from "../support/signed-delivery.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const secret = generateSecret();
@@ -67,16 +68,7 @@ function offerEvent() {
   return event;
 }
 
-async function deliver(url: string, event: object & { id: string }): Promise<{ status: number; body: any }> {
-  const body = JSON.stringify(event);
-  const response = await fetch(`${url}/webhooks/dttracker`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(await signer.headers(event.id, body)) },
-    body,
-    signal: AbortSignal.timeout(15_000),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const deliver = (url: string, event: object & { id: string }) => deliverTo(`${url}/webhooks/dttracker`, signer, event);
 
 async function count(sql: string, param: string): Promise<number> {
   return (await pool.query<{ n: number }>(sql, [param])).rows[0]!.n;

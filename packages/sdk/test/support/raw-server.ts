@@ -5,7 +5,7 @@
  */
 import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./test-server.js";
 
 /** What the server read of one request. */
 export interface RawRequest {
@@ -47,11 +47,8 @@ export async function startRawServer(answer: RawAnswer): Promise<RawServer> {
     };
     socket.on("data", onData);
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenOnLoopback(server),
     requests,
     async close() {
       for (const socket of sockets) socket.destroy();

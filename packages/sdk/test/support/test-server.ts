@@ -4,7 +4,7 @@
  */
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer } from "node:net";
 import { eventNames, events, type EventName, type EventResult } from "@dttracker-dobbletap/contracts";
 
 /** One request as the receiver saw it: the raw body text and the headers. */
@@ -101,11 +101,8 @@ export async function startServer(script: Script = alwaysSucceed): Promise<TestS
       });
     });
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenOnLoopback(server),
     requests,
     async close() {
       for (const response of hanging) response.destroy();
@@ -116,13 +113,18 @@ export async function startServer(script: Script = alwaysSucceed): Promise<TestS
   };
 }
 
+/** Listens on a free 127.0.0.1 port and resolves with the server's base URL. */
+export async function listenOnLoopback(server: NetServer): Promise<string> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /** A loopback URL where nothing listens (a port that was free a moment ago). */
 export async function closedPortUrl(): Promise<string> {
   const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   server.close();
   await once(server, "close");
-  return `http://127.0.0.1:${port}`;
+  return url;
 }
