@@ -8,18 +8,15 @@
  * Deno loads the SDK's built dist (see deno.json) and everything else from the workspace's
  * node_modules: no `npm:`/`jsr:` specifiers, `--cached-only`, so it needs no network. CI builds
  * before testing (`pnpm build`); if dist is absent here, this test builds contracts and sdk once,
- * and skips with the reason if that fails.
+ * and fails with the reason if that fails (never skips: a missing Deno must not pass as green).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { events } from "@dttracker-dobbletap/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSigner, generateKeyPair, generateSecret } from "../../src/signing/index.js";
-import { type DenoServer, denoUnavailable, runSdkDeno, startSdkDenoServer } from "../support/deno.js";
+import { type DenoServer, requireDeno, runSdkDeno, startSdkDenoServer } from "../support/deno.js";
 import { postSigned } from "../support/signed-delivery.js";
-
-const skipReason = denoUnavailable();
-if (skipReason) console.warn(`[deno.test] skipped: ${skipReason}`);
 
 const secret = generateSecret();
 // v1a: Node signs with the secret key; Deno holds only the public key.
@@ -29,8 +26,9 @@ let deno: DenoServer | undefined;
 let baseUrl = "";
 const output = () => deno?.output() ?? "";
 
-describe.skipIf(skipReason !== undefined)("a Deno.serve receiver built with the SDK (Supabase Edge Function style)", () => {
+describe("a Deno.serve receiver built with the SDK (Supabase Edge Function style)", () => {
   beforeAll(async () => {
+    requireDeno();
     deno = await startSdkDenoServer({
       entry: "server.ts",
       allow: ["--allow-net=127.0.0.1", "--allow-env=WEBHOOK_SECRET,WEBHOOK_VERIFY_KEY,PORT"],
