@@ -53,7 +53,13 @@ export const SeedSchema = objectOf({
     .array()
     .optional(),
   creators: Creator.extend({ dttrackerId: Uuid.optional() }).array().optional(),
-  offers: Offer.extend({ status: OfferStatus.optional(), reason: text(500).optional(), recordId: Uuid.optional() })
+  offers: Offer.extend({
+    status: OfferStatus.optional(),
+    reason: text(500).optional(),
+    recordId: Uuid.optional(),
+    // The event id an admin accept/decline sends under, kept so a resend after a restart is the same event.
+    decisionEventId: Uuid.optional(),
+  })
     .array()
     .optional(),
   cancelledAssignments: objectOf({ id: Uuid.optional(), campaignId: Uuid, creatorId: Uuid, reason: text(500).optional() })

@@ -2,7 +2,7 @@
 // MockState and checks the outcome (result or code) and what the store holds afterwards.
 import { events, type EventEnvelope, type EventName } from "@dttracker-dobbletap/contracts";
 import { describe, expect, it } from "vitest";
-import { demoSeed } from "./seed.js";
+import { demoSeed, SeedSchema } from "./seed.js";
 import { MockState } from "./state.js";
 
 const example = <E extends EventName>(name: E, edit?: (data: any) => void): EventEnvelope<E> => {
@@ -190,6 +190,14 @@ describe("MockState as DTTracker", () => {
     state.apply(example("offer_accepted"));
     const copy = new MockState(structuredClone(state.snapshot()));
     expect(copy.snapshot()).toEqual(state.snapshot());
+  });
+
+  it("snapshot() of an offer decided on the admin route is a valid --seed file (its decision event id kept)", () => {
+    const state = dttracker();
+    const offer = [...state.offers.values()][0]!;
+    offer.decisionEventId = state.id(); // what POST /__mock/offers/:id/accept records before it sends
+    const seed = SeedSchema.parse(JSON.parse(JSON.stringify(state.snapshot())));
+    expect(new MockState(seed).offers.get(offer.id)?.decisionEventId).toBe(offer.decisionEventId);
   });
 });
 
