@@ -7,12 +7,25 @@
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { repoRoot } from "./lib/paths.js";
 import { formatKb } from "./lib/table.js";
 import type { Measurement, Row } from "./lib/types.js";
 
 type Bundle = { minified: number; gzipped: number; inputs: Record<string, number> };
+
+/** How an integrator's bundler ships an entry (the settings every bundle figure uses). */
+export const integratorBundle = {
+  bundle: true,
+  minify: true,
+  format: "esm" as const,
+  platform: "browser" as const,
+  target: "es2022",
+  write: false as const,
+  logLevel: "silent" as const,
+  // Only reached through process.getBuiltinModule at run time, never imported statically.
+  external: ["node:*"],
+} satisfies BuildOptions;
 
 /** `entry`: a file in bench/entries, or `{ reexport }`: a module specifier bundled as `export * from …`. */
 async function bundle(entry: string | { reexport: string }): Promise<Bundle> {
@@ -20,16 +33,8 @@ async function bundle(entry: string | { reexport: string }): Promise<Bundle> {
     ...(typeof entry === "string"
       ? { entryPoints: [join(repoRoot, "bench/entries", entry)] }
       : { stdin: { contents: `export * from ${JSON.stringify(entry.reexport)};`, resolveDir: repoRoot, sourcefile: "verify-only.ts", loader: "ts" as const } }),
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
+    ...integratorBundle,
     metafile: true,
-    logLevel: "silent",
-    // Only reached through process.getBuiltinModule at run time, never imported statically.
-    external: ["node:*"],
   });
   const code = result.outputFiles[0]!.contents;
   const output = Object.values(result.metafile.outputs)[0]!;

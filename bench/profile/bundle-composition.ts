@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { integratorBundle } from "../bundle-size.js";
 import { repoRoot } from "../lib/paths.js";
 
 // Each piece resolves its imports from the package that depends on them (pnpm does not hoist).
@@ -25,14 +26,7 @@ const pieces: Record<string, [source: string, resolveDir: string]> = {
 for (const [name, [contents, resolveDir]] of Object.entries(pieces)) {
   const result = await build({
     stdin: { contents, resolveDir, loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-    external: ["node:*"],
+    ...integratorBundle,
   });
   const code = result.outputFiles[0]!.contents;
   console.log(
