@@ -11,13 +11,6 @@ export type { Delivery, DeliveryAnswer };
 /** What the mock wraps and serves: the SDK receiver's `receive` (the SDK's `toNodeListener` takes it). */
 export type Receiver = Pick<WebhookReceiver, "receive">;
 
-/** One header of a delivery (node's lower-case record or `Headers`), or null. */
-export function headerOf(headers: HeadersLike, name: string): string | null {
-  if (headers instanceof Headers) return headers.get(name);
-  const value = headers[name];
-  return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
-}
-
 /** The headers as name/value pairs, lower-case names. */
 export function headerPairs(headers: HeadersLike): [string, string][] {
   if (headers instanceof Headers) return [...headers];

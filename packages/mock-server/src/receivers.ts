@@ -1,5 +1,6 @@
 import { endpoints, eventsAt, type EndpointId, type EventName } from "@dttracker-dobbletap/contracts";
 import {
+  headerOf,
   ContractError,
   createSigner,
   createWebhookReceiver,
@@ -12,7 +13,7 @@ import { toNodeListener, type NodeListener } from "@dttracker-dobbletap/sdk/node
 import type { MockParty } from "./seed.js";
 import type { MockState } from "./state.js";
 import type { PostgresDedupStore, Queryable } from "@dttracker-dobbletap/sdk/postgres";
-import { headerOf, tapBody, type Receiver } from "./receiver-seam.js";
+import { tapBody, type Receiver } from "./receiver-seam.js";
 
 /** One webhook route the mock serves. */
 export interface WebhookRoute {

@@ -1,5 +1,6 @@
 import { loggedBody, loggedHeaders, type ReceivedEvent, type SignatureCheck } from "./log.js";
-import { headerOf, headerPairs, tapBody, type Delivery, type DeliveryAnswer, type Receiver } from "./receiver-seam.js";
+import { headerPairs, tapBody, type Delivery, type DeliveryAnswer, type Receiver } from "./receiver-seam.js";
+import { headerOf } from "@dttracker-dobbletap/sdk";
 
 const utf8 = new TextDecoder();
 

@@ -98,6 +98,7 @@ export {
   generateKeyPair,
   generateSecret,
   type CryptoOptions,
+  headerOf,
   type HeadersLike,
   type KeyPair,
   type HmacBackend,

@@ -4,7 +4,12 @@ export type HeadersLike = Headers | Record<string, string | string[] | undefined
 /**
  * Reads one header from a `Headers` object or node's record, where a repeated header comes as an
  * array: joined with `separator` (", " per HTTP; " " for `webhook-signature`, whose entries are
- * space-separated). `null` when absent.
+ * space-separated). `null` when absent. For code that wraps a receiver's `receive(delivery)`.
+ *
+ * @example
+ * ```ts
+ * const id = headerOf({ "webhook-id": "msg_1" }, "webhook-id"); // "msg_1"
+ * ```
  */
 export function headerOf(headers: HeadersLike, name: string, separator = ", "): string | null {
   if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name);
